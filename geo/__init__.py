@@ -1,0 +1,68 @@
+"""Geodesy and geometry primitives on the WGS84 ellipsoid.
+
+``airmap.geo`` imports nothing else of ``airmap``. Coordinates are (lon, lat) in
+degrees, distances in metres (``_m``), nautical miles are 1852 m (``NM``).
+"""
+
+from ._buffer import geodesic_buffer, geodesic_circle
+from ._coords import Position, parse_latitude, parse_longitude, parse_position
+from ._densify import EdgeRule, densify
+from ._distance import BoundaryDistance, signed_distance_m
+from ._errors import (
+    AirmapError,
+    CoordinateError,
+    CRSMismatchError,
+    DataError,
+    InputError,
+    Problem,
+    SeedError,
+    UnknownZoneError,
+    ValidationError,
+)
+from ._geodesy import (
+    FT,
+    GEOD,
+    NM,
+    distance_m,
+    forward,
+    geodesic_area_m2,
+    inverse,
+)
+from ._membership import covers_xy, normalize_lon
+from ._values import AltitudeBand, Confidence, Source, Validity, as_utc
+
+__all__ = [
+    "FT",
+    "GEOD",
+    "NM",
+    "AirmapError",
+    "AltitudeBand",
+    "BoundaryDistance",
+    "CRSMismatchError",
+    "Confidence",
+    "CoordinateError",
+    "DataError",
+    "EdgeRule",
+    "InputError",
+    "Position",
+    "Problem",
+    "SeedError",
+    "Source",
+    "UnknownZoneError",
+    "Validity",
+    "ValidationError",
+    "as_utc",
+    "covers_xy",
+    "densify",
+    "distance_m",
+    "forward",
+    "geodesic_area_m2",
+    "geodesic_buffer",
+    "geodesic_circle",
+    "inverse",
+    "normalize_lon",
+    "parse_latitude",
+    "parse_longitude",
+    "parse_position",
+    "signed_distance_m",
+]

@@ -1,0 +1,356 @@
+"""``airmap check``: one position, or a file of positions, against every zone."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._common import CLIError, ExitStatus, atomic_output, parse_when
+
+_LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
+_TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
+CHUNK_ROWS = 500_000
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``check``."""
+    p = sub.add_parser(
+        "check",
+        help="which zones is a position (or every row of a CSV) in?",
+        description=(
+            "Check one position (LAT,LON such as 37.2416,132.0019, or a printed form "
+            "such as \"37°14′26.8″N 131°52′10.4″E\") or a CSV of positions (columns lon, "
+            "lat; optional time, id, uncertainty_m) against every zone version."
+        ),
+    )
+    p.add_argument("target", metavar="POSITION|FILE")
+    p.add_argument("--when", metavar="TIME", help="UTC instant, e.g. 2019-07-23T00:09Z (default: every version)")
+    p.add_argument("--uncertainty", type=float, default=0.0, metavar="M", help="position uncertainty radius, metres")
+    p.add_argument("--tolerance", type=float, default=1.0, metavar="M", help="boundary band half-width, metres (default 1)")
+    p.add_argument("--zones", action="append", default=[], metavar="FILE", help="add a user zone file (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output for one position")
+    p.add_argument("-o", "--output", metavar="FILE", help="CSV output for a file of positions (default: stdout)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.uncertainty < 0 or not math.isfinite(args.uncertainty):
+        raise CLIError(f"--uncertainty: {args.uncertainty} must be a finite number ≥ 0", ExitStatus.USAGE)
+    if args.tolerance < 0 or not math.isfinite(args.tolerance):
+        raise CLIError(f"--tolerance: {args.tolerance} must be a finite number ≥ 0", ExitStatus.USAGE)
+    when = parse_when(args.when) if args.when else None
+    target = args.target
+    m = _LATLON_RE.match(target)
+    if m is None and not Path(target).exists():
+        from airmap.geo import CoordinateError, parse_position
+
+        if re.search(r"\.(csv|txt|parquet)$", target, re.IGNORECASE) or "/" in target:
+            raise CLIError(f"{target}: no such file")
+        try:
+            pos = parse_position(target)
+        except CoordinateError as exc:
+            raise CLIError(
+                f"{target!r} is neither a file nor a position: {exc.reason} "
+                "(give LAT,LON such as 37.2416,132.0019)",
+                ExitStatus.USAGE,
+            ) from None
+        return _check_point(args, float(pos.lon), float(pos.lat), when)
+    if m is not None:
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not -90 <= lat <= 90:
+            raise CLIError(f"position: latitude {lat:g} is outside -90..90 (give LAT,LON)", ExitStatus.USAGE)
+        if not -180 <= lon <= 180:
+            raise CLIError(f"position: longitude {lon:g} is outside -180..180 (give LAT,LON)", ExitStatus.USAGE)
+        return _check_point(args, lon, lat, when)
+    return _check_file(args, Path(target), when)
+
+
+# ------------------------------------------------------------------ one point
+
+
+def _km(d: float) -> str:
+    a = abs(d)
+    return f"{a / 1000:,.1f} km" if a >= 1000 else f"{a:,.0f} m"
+
+
+def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) -> int:
+    from airmap.layers import Status, ZoneCatalogue
+
+    cat = ZoneCatalogue.load(*args.zones)
+    res = cat.check(lon, lat, when, uncertainty_m=args.uncertainty, tolerance_m=args.tolerance)
+    in_force = {mb.zone_version.key for mb in res}
+    skipped = [v for v in cat.versions if v.key not in in_force]
+    partial = [v for z in cat for v in z.versions if not v.is_area]
+    if args.format == "json":
+        doc = {
+            "position": {"lon": lon, "lat": lat, "uncertainty_m": args.uncertainty},
+            "when": when.isoformat().replace("+00:00", "Z") if when else None,
+            "tolerance_m": args.tolerance,
+            "memberships": [
+                mb.zone_version.properties()
+                | {"status": mb.status.label, "distance_to_edge_m": round(mb.distance_to_edge_m, 1), "key": mb.zone_version.key}
+                for mb in res
+            ],
+            "not_in_force": [v.key for v in skipped],
+            "not_computable": [{"key": v.key, "reason": "partial zone known only as a line"} for v in partial],
+        }
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return ExitStatus.OK
+    out = sys.stdout
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "W"
+    at = f" at {when.strftime('%Y-%m-%d %H:%M:%S UTC')}" if when else " (every version, whatever its date)"
+    unc = f" ±{args.uncertainty:,.0f} m" if args.uncertainty else ""
+    print(f"Position {abs(lat):.4f}°{ns} {abs(lon):.4f}°{ew}{unc}{at}", file=out)
+    inside = [mb for mb in res if mb.status != Status.OUTSIDE]
+    outside = [mb for mb in res if mb.status == Status.OUTSIDE]
+    sovereign = [mb for mb in inside if mb.kind.sovereign and mb.status in (Status.INSIDE, Status.BOUNDARY)]
+    if sovereign:
+        for mb in sovereign:
+            z = mb.zone_version.zone
+            others = [c for c in z.claimants if c != z.holder]
+            dispute = f"; also claimed by {', '.join(others)} (disputed)" if others else ""
+            print(f"Sovereign airspace: {z.holder or '?'} ({z.name}){dispute}", file=out)
+    elif not any(mb.kind.sovereign and mb.status == Status.POSSIBLY_INSIDE for mb in inside):
+        print("Sovereign airspace: none of the loaded territorial zones", file=out)
+    print("", file=out)
+    if inside:
+        print("In:", file=out)
+        for mb in inside:
+            _print_membership(out, mb)
+    else:
+        print("In: no zone", file=out)
+    if outside:
+        print("Outside (nearest edge first):", file=out)
+        for mb in sorted(outside, key=lambda m: m.distance_to_edge_m)[:8]:
+            _print_membership(out, mb)
+        if len(outside) > 8:
+            print(f"  … and {len(outside) - 8} more", file=out)
+    if skipped:
+        print("Not in force then: " + ", ".join(f"{v.key} ({v.validity})" for v in skipped), file=out)
+    if partial:
+        print("Not computable (partial zone, line only): " + ", ".join(v.key for v in partial), file=out)
+    return ExitStatus.OK
+
+
+def _print_membership(out: Any, mb: Any) -> None:
+    v = mb.zone_version
+    z = v.zone
+    d = mb.distance_to_edge_m
+    where = "inside" if d <= 0 else "outside"
+    claim = ", ".join(z.claimants)
+    extra = f"held by {z.holder}; " if z.holder else ""
+    print(f"  {v.key:<24} {mb.status.label:<16} {_km(d)} {where} the edge  {z.name}", file=out)
+    print(
+        f"  {'':<24} {z.kind.value}; {extra}claimed by {claim}; in force {v.validity}; "
+        f"edge ±{v.uncertainty_m:,.0f} m ({v.confidence.value})",
+        file=out,
+    )
+
+
+# ------------------------------------------------------------------- a file
+
+
+def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from airmap.layers import Status, ZoneCatalogue
+
+    if path.is_dir():
+        raise CLIError(f"{path}: is a directory, not a file of positions")
+    cat = ZoneCatalogue.load(*args.zones)
+    versions = cat.versions
+    keys = [v.key for v in versions]
+    sovereign_rows = [i for i, v in enumerate(versions) if v.zone.kind.sovereign]
+    labels = np.array([s.label for s in sorted(Status)], dtype=object)  # index code + 1
+    rows_written = 0
+
+    def emit(fh: Any) -> None:
+        nonlocal rows_written
+        header_done = False
+        for chunk, first_line in _read_chunks(path):
+            table = _validate_chunk(path, chunk, first_line, when)
+            res = cat.check(
+                table["lon"].to_numpy(),
+                table["lat"].to_numpy(),
+                table["_when"] if table["_when"] is not None else None,
+                uncertainty_m=table["uncertainty_m"],
+                tolerance_m=args.tolerance,
+            )
+            out = pd.DataFrame(table["passthrough"])
+            inside = res.inside
+            possibly = res.status == Status.POSSIBLY_INSIDE
+            out["zones"] = _join_keys(keys, inside)
+            out["possibly_inside"] = _join_keys(keys, possibly)
+            sov = inside[sovereign_rows] if sovereign_rows else np.zeros((0, len(res)), bool)
+            holders = [versions[i].zone.holder or "" for i in sovereign_rows]
+            claims = [";".join(versions[i].zone.claimants) for i in sovereign_rows]
+            out["sovereign_holder"] = _join_keys(holders, sov)
+            out["sovereign_claimants"] = _join_keys(claims, sov)
+            dist = res.distance_m
+            for r, key in enumerate(keys):
+                out[f"status:{key}"] = labels[res.status[r].astype(np.int64) + 1]
+                out[f"distance_m:{key}"] = np.round(dist[r], 1)
+            out.to_csv(fh, header=not header_done, index=False, lineterminator="\n")
+            header_done = True
+            rows_written += len(out)
+
+    if args.output:
+        with atomic_output(args.output) as fh:
+            emit(fh)
+        print(f"{rows_written} positions checked against {len(keys)} zone versions → {args.output}", file=sys.stderr)
+    else:
+        emit(sys.stdout)
+    return ExitStatus.OK
+
+
+def _join_keys(keys: list[str], mask: Any) -> Any:
+    import numpy as np
+
+    n = mask.shape[1] if mask.ndim == 2 else 0
+    out = np.full(n, "", dtype=object)
+    for r, key in enumerate(keys):
+        hit = mask[r]
+        if hit.any():
+            cur = out[hit]
+            out[hit] = np.where(cur == "", key, cur + ";" + key)
+    # de-duplicate repeated holders (e.g. two KOR zones)
+    return [";".join(dict.fromkeys(s.split(";"))) if s else "" for s in out] if keys and len(set(keys)) < len(keys) else out
+
+
+def _read_chunks(path: Path) -> Any:
+    import pandas as pd
+
+    try:
+        if path.stat().st_size == 0:
+            raise CLIError(f"{path}: file is empty (expected a header line with lon,lat)")
+    except FileNotFoundError:
+        raise CLIError(f"{path}: no such file") from None
+    except PermissionError:
+        raise CLIError(f"{path}: cannot read: permission denied") from None
+    try:
+        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS, skipinitialspace=True)
+        first_line = 2
+        got_any = False
+        for chunk in reader:
+            if not got_any:
+                _check_columns(path, list(chunk.columns))
+            got_any = True
+            yield chunk, first_line
+            first_line += len(chunk)
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"{path}: file is empty (expected a header line with lon,lat)") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise CLIError(f"{path}:{m.group(2)}: row has {m.group(3)} fields but the header has {m.group(1)}") from None
+        raise CLIError(f"{path}: not a readable CSV file: {exc}") from None
+    except UnicodeDecodeError:
+        raise CLIError(f"{path}: not UTF-8 text") from None
+    if not got_any:
+        # header only
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            header = fh.readline().strip()
+        _check_columns(path, [c.strip() for c in header.split(",")])
+        raise CLIError(f"{path}: no data rows after the header")
+
+
+def _check_columns(path: Path, columns: list[str]) -> None:
+    cols = [c.strip() for c in columns]
+    for need in ("lon", "lat"):
+        if need not in cols:
+            raise CLIError(f"{path}:1: {need}: missing column (the header has: {', '.join(cols) or 'nothing'})")
+    dupes = sorted({c for c in cols if cols.count(c) > 1})
+    if dupes:
+        raise CLIError(f"{path}:1: {dupes[0]}: column appears twice")
+
+
+def _validate_chunk(path: Path, chunk: Any, first_line: int, when: Any) -> dict[str, Any]:
+    import numpy as np
+    import pandas as pd
+
+    chunk.columns = [c.strip() for c in chunk.columns]
+    errors: list[tuple[int, int, str]] = []  # (row index, column order, message)
+
+    def numeric(col: str, order: int, lo: float | None, hi: float | None, what: str) -> Any:
+        raw = chunk[col].str.strip()
+        vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if bad.size:
+            i = int(bad[0])
+            text = raw.iloc[i]
+            msg = "is empty" if text == "" else f"{text!r} is not a number"
+            errors.append((i, order, f"{col}: {msg}"))
+        out_of = np.zeros(len(vals), bool)
+        if lo is not None:
+            out_of |= vals < lo
+        if hi is not None:
+            out_of |= vals > hi
+        bad = np.flatnonzero(out_of)
+        if bad.size:
+            i = int(bad[0])
+            errors.append((i, order, f"{col}: {raw.iloc[i]} is outside {what}"))
+        return vals
+
+    lon = numeric("lon", 0, -180.0, 180.0, "-180..180")
+    lat = numeric("lat", 1, -90.0, 90.0, "-90..90")
+    if "uncertainty_m" in chunk.columns:
+        unc = numeric("uncertainty_m", 2, 0.0, None, "0..∞ (metres)")
+    else:
+        unc = np.zeros(len(chunk))
+    times = None
+    if "time" in chunk.columns:
+        times = _parse_times(chunk["time"], errors)
+    elif when is not None:
+        times = np.full(len(chunk), np.datetime64(when.replace(tzinfo=None), "ns"))
+    if errors:
+        i, _, msg = min(errors)
+        raise CLIError(f"{path}:{first_line + i}: {msg}")
+    keep = [c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in chunk.columns]
+    return {
+        "lon": pd.Series(lon),
+        "lat": pd.Series(lat),
+        "uncertainty_m": unc,
+        "_when": times,
+        "passthrough": {c: chunk[c].to_numpy() for c in keep},
+    }
+
+
+def _parse_times(series: Any, errors: list[tuple[int, int, str]]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    raw = series.str.strip()
+    numeric = pd.to_numeric(raw, errors="coerce")
+    is_epoch = numeric.notna().to_numpy()
+    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if is_epoch.any():
+        secs = numeric.to_numpy()[is_epoch]
+        out[is_epoch] = (secs * 1e9).astype("int64").astype("datetime64[ns]")
+    text_idx = np.flatnonzero(~is_epoch)
+    if text_idx.size:
+        texts = raw.iloc[text_idx]
+        has_tz = texts.str.contains(_TZ_RE, regex=True).to_numpy()
+        empty = (texts == "").to_numpy()
+        naive = np.flatnonzero(~has_tz)
+        if naive.size:
+            j = int(naive[0])
+            msg = "is empty" if empty[j] else f"{texts.iloc[j]!r} has no time zone; add Z for UTC or an offset like +09:00"
+            errors.append((int(text_idx[j]), 3, f"time: {msg}"))
+        ok = np.flatnonzero(has_tz)
+        if ok.size:
+            parsed = pd.to_datetime(texts.iloc[ok], utc=True, errors="coerce", format="ISO8601")
+            bad = np.flatnonzero(parsed.isna().to_numpy())
+            if bad.size:
+                j = int(ok[bad[0]])
+                errors.append((int(text_idx[j]), 3, f"time: {texts.iloc[j]!r} is not an ISO 8601 date-time"))
+            vals = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            out[text_idx[ok]] = vals
+    return out
