@@ -1,4 +1,4 @@
-"""airspace-incidents: where was an airspace incident, relative to whose airspace?
+"""airspace-incidents: where was an incident, relative to whose airspace, when.
 
 The work lives in the subpackages: :mod:`airmap.geo` (geodesy),
 :mod:`airmap.seeds` (shipped data), :mod:`airmap.layers` (zones and membership),

@@ -33,7 +33,9 @@ def _to_datetime64(when: Any, n: int) -> NDArray[np.datetime64] | None:
         return np.full(n, np.datetime64(as_utc(when).replace(tzinfo=None), "ns"))
     import pandas as pd
 
-    idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(when).ravel() if not hasattr(when, "dt") else when))
+    idx = pd.DatetimeIndex(
+        pd.to_datetime(np.asarray(when).ravel() if not hasattr(when, "dt") else when)
+    )
     if idx.tz is None and len(idx) and not idx.isna().all():
         raise ValueError("when has naive timestamps: give UTC (tz-aware) instants")
     if idx.tz is not None:
@@ -146,11 +148,20 @@ class ZoneCatalogue:
 
         >>> import datetime as dt
         >>> cat = ZoneCatalogue.default()
-        >>> [v.key for v in cat.at(dt.datetime(2013, 12, 1, tzinfo=dt.UTC)) if v.zone_id == "kadiz"]
+        >>> [
+        ...     v.key
+        ...     for v in cat.at(dt.datetime(2013, 12, 1, tzinfo=dt.UTC))
+        ...     if v.zone_id == "kadiz"
+        ... ]
         ['kadiz@1951']
         """
         when = as_utc(when, what="when")
-        return tuple(v for z in self._zones.values() for v in z.versions if v.validity.contains(when))
+        return tuple(
+            v
+            for z in self._zones.values()
+            for v in z.versions
+            if v.validity.contains(when)
+        )
 
     def select(
         self,
@@ -175,7 +186,9 @@ class ZoneCatalogue:
             zones = [
                 z
                 for z in zones
-                if z.declared_by in states or z.holder in states or states & set(z.claimants)
+                if z.declared_by in states
+                or z.holder in states
+                or states & set(z.claimants)
             ]
         if ids is not None:
             wanted_ids = list(ids)
@@ -265,24 +278,42 @@ class ZoneCatalogue:
         >>> import datetime as dt
         >>> cat = ZoneCatalogue.default()
         >>> when = dt.datetime(2019, 7, 23, 0, 9, tzinfo=dt.UTC)
-        >>> [(m.zone_id, m.status.label, m.claimants) for m in cat.check(132.0019, 37.2416, when)
-        ...  if m.inside]
+        >>> [
+        ...     (m.zone_id, m.status.label, m.claimants)
+        ...     for m in cat.check(132.0019, 37.2416, when)
+        ...     if m.inside
+        ... ]
         [('ta-dokdo', 'inside', ('KOR', 'JPN')), ('kadiz', 'inside', ('KOR',))]
         """
         if tolerance_m < 0 or not np.isfinite(tolerance_m):
-            raise ValueError(f"tolerance_m must be a finite number ≥ 0, got {tolerance_m!r}")
+            raise ValueError(
+                f"tolerance_m must be a finite number ≥ 0, got {tolerance_m!r}"
+            )
         versions = self._areas
         indexes = [self._index(v) for v in versions]
-        if np.ndim(lon) == 0 and np.ndim(lat) == 0 and np.ndim(uncertainty_m) == 0 and (
-            when is None or isinstance(when, dt.datetime)
+        if (
+            np.ndim(lon) == 0
+            and np.ndim(lat) == 0
+            and np.ndim(uncertainty_m) == 0
+            and (when is None or isinstance(when, dt.datetime))
         ):
             lon_f, lat_f = float(lon), float(lat)
             _check_range(np.array([lon_f]), np.array([lat_f]))
             unc = float(uncertainty_m)
             if not np.isfinite(unc) or unc < 0:
-                raise ValueError(f"uncertainty_m must be a finite number ≥ 0, got {uncertainty_m!r}")
+                raise ValueError(
+                    f"uncertainty_m must be a finite number ≥ 0, got {uncertainty_m!r}"
+                )
             w = as_utc(when, what="when") if when is not None else None
-            return check_point(versions, indexes, lon_f, lat_f, w, uncertainty_m=unc, tolerance_m=tolerance_m)
+            return check_point(
+                versions,
+                indexes,
+                lon_f,
+                lat_f,
+                w,
+                uncertainty_m=unc,
+                tolerance_m=tolerance_m,
+            )
         x = np.ravel(np.asarray(lon, dtype=np.float64))
         y = np.ravel(np.asarray(lat, dtype=np.float64))
         if x.shape != y.shape:
@@ -290,12 +321,20 @@ class ZoneCatalogue:
         _check_range(x, y)
         unc_arr = np.asarray(uncertainty_m, dtype=np.float64)
         if unc_arr.ndim and unc_arr.size != x.size:
-            raise ValueError(f"uncertainty_m has {unc_arr.size} values for {x.size} positions")
+            raise ValueError(
+                f"uncertainty_m has {unc_arr.size} values for {x.size} positions"
+            )
         if np.any(~np.isfinite(unc_arr)) or np.any(unc_arr < 0):
             raise ValueError("uncertainty_m must be finite and ≥ 0")
         times = _to_datetime64(when, x.size)
         return check_arrays(
-            versions, indexes, x, y, times, uncertainty_m=unc_arr, tolerance_m=tolerance_m
+            versions,
+            indexes,
+            x,
+            y,
+            times,
+            uncertainty_m=unc_arr,
+            tolerance_m=tolerance_m,
         )
 
     # ------------------------------------------------------------- exports
@@ -303,7 +342,11 @@ class ZoneCatalogue:
         """One row per zone version (areas and partial lines), EPSG:4326, with provenance."""
         import geopandas as gpd
 
-        rows = [v.properties() | {"geometry": v.geometry} for z in self._zones.values() for v in z.versions]
+        rows = [
+            v.properties() | {"geometry": v.geometry}
+            for z in self._zones.values()
+            for v in z.versions
+        ]
         for row in rows:
             row["claimants"] = ",".join(row["claimants"])
             row["sources"] = ",".join(row["sources"])
@@ -314,7 +357,9 @@ class ZoneCatalogue:
         """All zone versions as a GeoJSON FeatureCollection (RFC 7946 order lon, lat)."""
         return {
             "type": "FeatureCollection",
-            "features": [v.__geo_interface__ for z in self._zones.values() for v in z.versions],
+            "features": [
+                v.__geo_interface__ for z in self._zones.values() for v in z.versions
+            ],
         }
 
 
@@ -332,4 +377,3 @@ def _check_range(x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
 @functools.cache
 def _default_catalogue() -> ZoneCatalogue:
     return ZoneCatalogue.from_result(load_seeds())
-

@@ -23,6 +23,7 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -128,8 +129,7 @@ class MembershipArray:
         covers: NDArray[np.bool_],
         lon: NDArray[np.float64],
         lat: NDArray[np.float64],
-        known_distance: NDArray[np.float64],
-        in_force: NDArray[np.bool_],
+        known: list[tuple[NDArray[np.intp], NDArray[np.float64]]],
         indexes: Sequence[BoundaryDistance],
     ) -> None:
         self.versions = versions
@@ -137,8 +137,7 @@ class MembershipArray:
         self.covers = covers
         self._lon = lon
         self._lat = lat
-        self._known = known_distance
-        self._in_force = in_force
+        self._known = known
         self._indexes = indexes
         self._distance: NDArray[np.float64] | None = None
 
@@ -162,9 +161,12 @@ class MembershipArray:
         Computed on first access (exact geodesic work for every point), then kept.
         """
         if self._distance is None:
-            out = self._known.copy()
+            m, n = self.status.shape
+            out = np.full((m, n), np.nan)
             for row, index in enumerate(self._indexes):
-                todo = np.isnan(out[row]) & self._in_force[row]
+                idx, values = self._known[row]
+                out[row, idx] = values
+                todo = np.isnan(out[row]) & (self.status[row] != Status.NOT_IN_FORCE)
                 if todo.any():
                     d = index.distance_m(self._lon[todo], self._lat[todo])
                     out[row, todo] = np.where(self.covers[row, todo], -d, d)
@@ -197,7 +199,9 @@ def _bbox_mask(
     return ymask & xmask
 
 
-def _pad_degrees(bounds: tuple[float, float, float, float], metres: float) -> tuple[float, float]:
+def _pad_degrees(
+    bounds: tuple[float, float, float, float], metres: float
+) -> tuple[float, float]:
     """Conservative lat/lon padding (degrees) that covers ``metres`` on the ellipsoid."""
     if metres <= 0:
         return 0.0, 0.0
@@ -210,9 +214,9 @@ def _pad_degrees(bounds: tuple[float, float, float, float], metres: float) -> tu
 def _times_mask(
     validity: Validity, when: NDArray[np.datetime64] | None, n: int
 ) -> NDArray[np.bool_]:
-    if when is None:
-        return np.ones(n, dtype=bool)
     ok = np.ones(n, dtype=bool)
+    if when is None:
+        return ok
     if validity.start is not None:
         ok &= when >= np.datetime64(validity.start.replace(tzinfo=None), "ns")
     if validity.end is not None:
@@ -243,11 +247,10 @@ def check_arrays(
     m = len(versions)
     status = np.zeros((m, n), dtype=np.int8)
     covers = np.zeros((m, n), dtype=bool)
-    known = np.full((m, n), np.nan)
-    in_force = np.zeros((m, n), dtype=bool)
+    empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
+    known: list[tuple[NDArray[np.intp], NDArray[np.float64]]] = [empty] * m
     for row, (v, index) in enumerate(zip(versions, indexes, strict=True)):
         active = _times_mask(v.validity, when, n)
-        in_force[row] = active
         bounds = v.geometry.bounds
         lat_pad, lon_pad = _pad_degrees(bounds, reach)
         near_box = active & _bbox_mask(bounds, x, y, lat_pad, lon_pad)
@@ -263,7 +266,7 @@ def check_arrays(
                     ci = np.flatnonzero(cand)
                     d = index.distance_m(xs[ci], ys[ci])
                     signed = np.where(cov[ci], -d, d)
-                    known[row, idx[ci]] = signed
+                    known[row] = (idx[ci], signed)
                     ui = unc[idx][ci]
                     near_tol = (d <= tolerance_m) & (tolerance_m > 0)
                     near_unc = (~near_tol) & (d < ui)
@@ -272,8 +275,9 @@ def check_arrays(
                     sub[near_unc] = Status.POSSIBLY_INSIDE
                     st[ci] = sub
             status[row, idx] = st
-        status[row, ~active] = Status.NOT_IN_FORCE
-    return MembershipArray(tuple(versions), status, covers, x, y, known, in_force, indexes)
+        if when is not None:
+            status[row, ~active] = Status.NOT_IN_FORCE
+    return MembershipArray(tuple(versions), status, covers, x, y, known, indexes)
 
 
 def check_point(
@@ -303,4 +307,3 @@ def check_point(
         out.append(Membership(v, st, -d if cov else d))
     out.sort(key=lambda mb: (mb.status == Status.OUTSIDE, mb.distance_to_edge_m))
     return out
-

@@ -32,8 +32,8 @@ from airmap.geo import (
     EdgeRule,
     Problem,
     Source,
-    Validity,
     ValidationError,
+    Validity,
     densify,
     distance_m,
     parse_position,
@@ -87,7 +87,9 @@ class _File:
         )
 
 
-def _read_text_document(name: str, text: str, suffix: str) -> tuple[Any, Problem | None]:
+def _read_text_document(
+    name: str, text: str, suffix: str
+) -> tuple[Any, Problem | None]:
     """Parse TOML or JSON text; a syntax error becomes a Problem with its line."""
     if suffix == ".toml":
         try:
@@ -122,9 +124,16 @@ def _open_user_file(path: Path) -> _File:
             name,
             {},
             None,
-            [Problem(name, f"unknown file type {suffix or '(none)'!r}; use .toml, .json or .geojson")],
+            [
+                Problem(
+                    name,
+                    f"unknown file type {suffix or '(none)'!r}; use .toml, .json or .geojson",
+                )
+            ],
         )
-    data, problem = _read_text_document(name, text, ".toml" if suffix == ".toml" else ".json")
+    data, problem = _read_text_document(
+        name, text, ".toml" if suffix == ".toml" else ".json"
+    )
     if problem is not None:
         return _File(name, {}, None, [problem])
     if not text.strip():
@@ -145,14 +154,17 @@ def _seed_files() -> Iterator[tuple[str, Traversable]]:
     for sub in ("sources", "zones"):
         folder = root / sub
         entries = sorted(
-            (e for e in folder.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name
+            (e for e in folder.iterdir() if e.name.endswith(".toml")),
+            key=lambda e: e.name,
         )
         for entry in entries:
             yield f"seeds/{sub}/{entry.name}", entry
 
 
 def _open_seed_file(name: str, entry: Traversable) -> _File:
-    data, problem = _read_text_document(name, entry.read_text(encoding="utf-8"), ".toml")
+    data, problem = _read_text_document(
+        name, entry.read_text(encoding="utf-8"), ".toml"
+    )
     base = resources.files(_SEEDS_PACKAGE)
     if problem is not None:
         return _File(name, {}, base, [problem])
@@ -161,7 +173,16 @@ def _open_seed_file(name: str, entry: Traversable) -> _File:
 
 # ----------------------------------------------------------------- GeoJSON variant
 
-_ZONE_KEYS = ("id", "name", "kind", "declared_by", "holder", "claimants", "confidence", "note")
+_ZONE_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "declared_by",
+    "holder",
+    "claimants",
+    "confidence",
+    "note",
+)
 
 
 def _geojson_to_seed(f: _File, fc: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +205,11 @@ def _geojson_to_seed(f: _File, fc: dict[str, Any]) -> dict[str, Any]:
             continue
         props = feat.get("properties")
         if not isinstance(props, dict):
-            f.add("a zone feature needs a properties object", record=rec, field="properties")
+            f.add(
+                "a zone feature needs a properties object",
+                record=rec,
+                field="properties",
+            )
             continue
         zid = props.get("id")
         if not isinstance(zid, str) or not zid:
@@ -203,6 +228,8 @@ def _geojson_to_seed(f: _File, fc: dict[str, Any]) -> dict[str, Any]:
             ids = srcs
         version = {k: v for k, v in props.items() if k not in _ZONE_KEYS}
         version["sources"] = ids
+        if "confidence" in props:
+            version["confidence"] = props["confidence"]
         version["geometry"] = feat.get("geometry")
         version.setdefault("version", "1")
         zone = zones.get(zid)
@@ -256,7 +283,9 @@ class _Rec:
             return default
         return value
 
-    def number(self, key: str, *, required: bool = True, minimum: float | None = None) -> float:
+    def number(
+        self, key: str, *, required: bool = True, minimum: float | None = None
+    ) -> float:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -279,7 +308,9 @@ class _Rec:
             if required:
                 self.add(key, "missing")
             return ()
-        if not isinstance(value, list) or not all(isinstance(s, str) and s for s in value):
+        if not isinstance(value, list) or not all(
+            isinstance(s, str) and s for s in value
+        ):
             self.add(key, f"must be a list of non-empty strings, got {value!r}")
             return ()
         return tuple(value)
@@ -309,7 +340,10 @@ class _Rec:
                 self.add(key, f"{value!r} is not an RFC 3339 date-time")
                 return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            self.add(key, f"{value.isoformat()} is a date; give a date-time with Z or an offset")
+            self.add(
+                key,
+                f"{value.isoformat()} is a date; give a date-time with Z or an offset",
+            )
             return None
         if not isinstance(value, dt.datetime):
             self.add(key, f"must be a date-time, got {value!r}")
@@ -345,7 +379,16 @@ class _Rec:
 
 # --------------------------------------------------------------------- sources
 
-_SOURCE_KEYS = ("url", "title", "publisher", "published", "language", "retrieved", "confidence", "note")
+_SOURCE_KEYS = (
+    "url",
+    "title",
+    "publisher",
+    "published",
+    "language",
+    "retrieved",
+    "confidence",
+    "note",
+)
 
 
 def _read_sources(f: _File) -> dict[str, Source]:
@@ -395,7 +438,9 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
     r = _Rec(f, body, record)
     if not r.ok:
         return None
-    r.check_keys(("printed", "lat", "lon", "sources", "confidence", "name", "note", "alt"))
+    r.check_keys(
+        ("printed", "lat", "lon", "sources", "confidence", "name", "note", "alt")
+    )
     printed = r.str("printed")
     lat = r.number("lat")
     lon = r.number("lon")
@@ -455,7 +500,8 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
             else:
                 same = (
                     abs(alat - lat) <= PRINTED_TOLERANCE_DEG
-                    and abs((alon - lon + 180.0) % 360.0 - 180.0) <= PRINTED_TOLERANCE_DEG
+                    and abs((alon - lon + 180.0) % 360.0 - 180.0)
+                    <= PRINTED_TOLERANCE_DEG
                 )
                 if same != agrees:
                     a.add(
@@ -463,7 +509,9 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
                         f"says {str(agrees).lower()} but {aprinted!r} parses to "
                         f"{alat:.6f}, {alon:.6f} against the vertex's {lat:.6f}, {lon:.6f}",
                     )
-        alts.append(AltPrinted(aprinted, asources, bool(agrees), a.str("note", required=False)))
+        alts.append(
+            AltPrinted(aprinted, asources, bool(agrees), a.str("note", required=False))
+        )
     if not printed or math.isnan(lat) or math.isnan(lon):
         return None
     return Vertex(
@@ -502,7 +550,9 @@ def _read_vertices(f: _File, r: _Rec, key: str) -> tuple[Vertex, ...] | None:
 def _ring_problems(coords: list[Any], where: str) -> list[str]:
     out = []
     if len(coords) < 4:
-        out.append(f"{where} has {len(coords)} positions; a closed ring needs at least 4")
+        out.append(
+            f"{where} has {len(coords)} positions; a closed ring needs at least 4"
+        )
         return out
     if list(coords[0]) != list(coords[-1]):
         out.append(
@@ -532,7 +582,10 @@ def _check_geojson_rings(geom: Mapping[str, Any]) -> list[str]:
             if not isinstance(ring, list) or not all(
                 isinstance(p, list)
                 and len(p) >= 2
-                and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p[:2])
+                and all(
+                    isinstance(c, (int, float)) and not isinstance(c, bool)
+                    for c in p[:2]
+                )
                 for p in ring
             ):
                 out.append(f"{where} has positions that are not [lon, lat] numbers")
@@ -553,9 +606,7 @@ def _validity_reason(geom: BaseGeometry) -> str | None:
     return None
 
 
-def _load_geometry_ref(
-    f: _File, r: _Rec, key: str
-) -> BaseGeometry | None:
+def _load_geometry_ref(f: _File, r: _Rec, key: str) -> BaseGeometry | None:
     """A geometry given by path (seed-relative or file-relative) or inline object."""
     value = r.data.get(key)
     where = key
@@ -575,7 +626,10 @@ def _load_geometry_ref(
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            r.add(key, f"geometry file {value!r} is not JSON (line {exc.lineno}: {exc.msg})")
+            r.add(
+                key,
+                f"geometry file {value!r} is not JSON (line {exc.lineno}: {exc.msg})",
+            )
             return None
         where = f"{key} ({value})"
         if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
@@ -621,7 +675,9 @@ def _vertex_ring(
     if len(coords) < need:
         r.add("vertex", f"has {len(coords)} vertices; needs at least {need}")
         return None
-    return np.asarray(densify(coords, rule, closed=closed, max_segment_m=DENSIFY_MAX_SEGMENT_M))
+    return np.asarray(
+        densify(coords, rule, closed=closed, max_segment_m=DENSIFY_MAX_SEGMENT_M)
+    )
 
 
 def _close_polyline(
@@ -658,7 +714,18 @@ def _close_polyline(
 
 # --------------------------------------------------------------------- zones
 
-_ZONE_FIELDS = ("id", "name", "kind", "declared_by", "holder", "claimants", "sources", "confidence", "note", "version")
+_ZONE_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "declared_by",
+    "holder",
+    "claimants",
+    "sources",
+    "confidence",
+    "note",
+    "version",
+)
 _VERSION_FIELDS = (
     "version",
     "valid_from",
@@ -694,7 +761,10 @@ def _read_vertical(r: _Rec) -> AltitudeBand | None:
         if isinstance(value, str) and value.strip().lower() in words:
             return words[value.strip().lower()]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            v.add(f"vertical.{key}", f"must be a number of feet or one of {sorted(words)}, got {value!r}")
+            v.add(
+                f"vertical.{key}",
+                f"must be a number of feet or one of {sorted(words)}, got {value!r}",
+            )
             return math.nan
         return float(value)
 
@@ -782,7 +852,10 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
                             "an open polyline without closed_by is a partial zone; set partial = true",
                         )
         else:
-            r.add("shape", f"unknown shape {shape_kind!r}; expected polygon or open_polyline")
+            r.add(
+                "shape",
+                f"unknown shape {shape_kind!r}; expected polygon or open_polyline",
+            )
     elif has_geom_ref:
         geom = _load_geometry_ref(f, r, "geometry")
     else:
@@ -832,13 +905,24 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
     declared = r.str("declared_by")
     holder = r.data.get("holder")
     claimants = r.strings("claimants")
-    for fld, codes in (("declared_by", [declared]), ("holder", [holder] if holder is not None else []), ("claimants", list(claimants))):
+    for fld, codes in (
+        ("declared_by", [declared]),
+        ("holder", [holder] if holder is not None else []),
+        ("claimants", list(claimants)),
+    ):
         for code in codes:
             if not isinstance(code, str) or not _ISO_RE.match(code):
-                r.add(fld, f"{code!r} is not an ISO 3166-1 alpha-3 code (three capital letters)")
+                r.add(
+                    fld,
+                    f"{code!r} is not an ISO 3166-1 alpha-3 code (three capital letters)",
+                )
             elif isos and code not in isos:
                 r.add(fld, f"{code!r} is not a known ISO 3166-1 alpha-3 code")
-    if "claimants" in r.data and not claimants and isinstance(r.data.get("claimants"), list):
+    if (
+        "claimants" in r.data
+        and not claimants
+        and isinstance(r.data.get("claimants"), list)
+    ):
         r.add("claimants", "is empty; list every state that claims the zone")
     sources = r.strings("sources")
     conf = r.confidence()
@@ -854,7 +938,9 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
     labels = [v.version for v in versions]
     for label in {x for x in labels if labels.count(x) > 1}:
         r.add("version", f"version label {label!r} is used twice")
-    versions.sort(key=lambda v: v.validity.start or dt.datetime.min.replace(tzinfo=dt.UTC))
+    versions.sort(
+        key=lambda v: v.validity.start or dt.datetime.min.replace(tzinfo=dt.UTC)
+    )
     for a_i, a in enumerate(versions):
         for b in versions[a_i + 1 :]:
             if a.validity.overlaps(b.validity):
@@ -889,7 +975,20 @@ def _read_reference_line(f: _File, body: Any, index: int) -> ReferenceLine | Non
     if not r.ok:
         return None
     r.check_keys(
-        ("id", "name", "declared_by", "edge_rule", "sources", "confidence", "derivation", "uncertainty_m", "valid_from", "valid_to", "vertex", "note")
+        (
+            "id",
+            "name",
+            "declared_by",
+            "edge_rule",
+            "sources",
+            "confidence",
+            "derivation",
+            "uncertainty_m",
+            "valid_from",
+            "valid_to",
+            "vertex",
+            "note",
+        )
     )
     rid = r.str("id")
     name = r.str("name")
@@ -957,7 +1056,9 @@ def _known_isos() -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     rows = data.get("countries", data) if isinstance(data, dict) else data
-    return frozenset(row["alpha3"] for row in rows if isinstance(row, dict) and "alpha3" in row)
+    return frozenset(
+        row["alpha3"] for row in rows if isinstance(row, dict) and "alpha3" in row
+    )
 
 
 def _cited(zone: Zone) -> Iterator[tuple[str, str, str]]:
@@ -977,12 +1078,16 @@ def _cited(zone: Zone) -> Iterator[tuple[str, str, str]]:
                         yield f"{rec}, {kind} {i}, alt {j}", "sources", sid
 
 
-def _assemble(files: list[_File], isos: frozenset[str], base_sources: Mapping[str, Source] | None = None) -> LoadResult:
+def _assemble(
+    files: list[_File],
+    isos: frozenset[str],
+    base_sources: Mapping[str, Source] | None = None,
+) -> LoadResult:
     res = LoadResult()
     source_origin: dict[str, str] = {}
     if base_sources:
         res.sources.update(base_sources)
-        source_origin.update({k: "the shipped seeds" for k in base_sources})
+        source_origin.update(dict.fromkeys(base_sources, "the shipped seeds"))
     per_file_zones: list[tuple[_File, list[Zone], list[ReferenceLine]]] = []
     for f in files:
         if f.problems and not f.data:
@@ -990,10 +1095,16 @@ def _assemble(files: list[_File], isos: frozenset[str], base_sources: Mapping[st
         f.data = f.data or {}
         unknown_top = set(f.data) - {"source", "zone", "reference_line"}
         for key in sorted(unknown_top):
-            f.add("unknown top-level key; expected source, zone or reference_line", field=key)
+            f.add(
+                "unknown top-level key; expected source, zone or reference_line",
+                field=key,
+            )
         for sid, src in _read_sources(f).items():
             if sid in res.sources:
-                f.add(f"source id defined twice (also in {source_origin[sid]})", record=f"source {sid}")
+                f.add(
+                    f"source id defined twice (also in {source_origin[sid]})",
+                    record=f"source {sid}",
+                )
                 continue
             res.sources[sid] = src
             source_origin[sid] = f.name
@@ -1025,14 +1136,28 @@ def _assemble(files: list[_File], isos: frozenset[str], base_sources: Mapping[st
         for ln in lines:
             for sid in ln.sources:
                 if sid not in res.sources:
-                    f.add(f"unknown source id {sid!r}", record=f"reference_line {ln.id}", field="sources")
+                    f.add(
+                        f"unknown source id {sid!r}",
+                        record=f"reference_line {ln.id}",
+                        field="sources",
+                    )
             for i, p in enumerate(ln.vertices, start=1):
                 for sid in p.sources:
                     if sid not in res.sources:
-                        f.add(f"unknown source id {sid!r}", record=f"reference_line {ln.id}, vertex {i}", field="sources")
-        for item_id, kind in [(z.id, "zone") for z in zones] + [(ln.id, "reference_line") for ln in lines]:
+                        f.add(
+                            f"unknown source id {sid!r}",
+                            record=f"reference_line {ln.id}, vertex {i}",
+                            field="sources",
+                        )
+        for item_id, kind in [(z.id, "zone") for z in zones] + [
+            (ln.id, "reference_line") for ln in lines
+        ]:
             if item_id in seen:
-                f.add(f"id {item_id!r} is already used in {seen[item_id]}", record=f"{kind} {item_id}", field="id")
+                f.add(
+                    f"id {item_id!r} is already used in {seen[item_id]}",
+                    record=f"{kind} {item_id}",
+                    field="id",
+                )
             else:
                 seen[item_id] = f.name
         res.zones.extend(zones)
@@ -1056,11 +1181,18 @@ def load_files(paths: Iterable[str | Path], *, with_seeds: bool = True) -> LoadR
     seeds = load_seeds() if with_seeds else LoadResult()
     files = [_open_user_file(Path(p)) for p in paths]
     user = _assemble(files, _known_isos(), base_sources=seeds.sources)
-    taken = {z.id: z.origin for z in seeds.zones} | {ln.id: ln.origin for ln in seeds.reference_lines}
+    taken = {z.id: z.origin for z in seeds.zones} | {
+        ln.id: ln.origin for ln in seeds.reference_lines
+    }
     for z in user.zones:
         if z.id in taken:
             user.problems.append(
-                Problem(z.origin, f"id {z.id!r} is already used by {taken[z.id]}", record=f"zone {z.id}", field="id")
+                Problem(
+                    z.origin,
+                    f"id {z.id!r} is already used by {taken[z.id]}",
+                    record=f"zone {z.id}",
+                    field="id",
+                )
             )
     return LoadResult(
         zones=seeds.zones + [z for z in user.zones if z.id not in taken],
@@ -1073,6 +1205,4 @@ def load_files(paths: Iterable[str | Path], *, with_seeds: bool = True) -> LoadR
 def validate_file(path: str | Path) -> list[Problem]:
     """Every problem in one user zone file (empty list: the file is valid)."""
     res = load_files([path])
-    return [p for p in res.problems if p.path == str(path)] or [
-        p for p in res.problems
-    ]
+    return [p for p in res.problems if p.path == str(path)] or list(res.problems)

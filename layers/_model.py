@@ -138,7 +138,7 @@ class ZoneVersion:
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
-        """This version as a GeoJSON Feature with its provenance as properties."""
+        """The version as a GeoJSON Feature, provenance in its properties."""
         from shapely.geometry import mapping
 
         return {
@@ -246,5 +246,3 @@ class ReferenceLine:
 
     def __repr__(self) -> str:
         return f"<ReferenceLine {self.id}, {len(self.vertices)} vertices>"
-
-

@@ -24,25 +24,63 @@ def add_parser(sub: Any) -> None:
         help="which zones is a position (or every row of a CSV) in?",
         description=(
             "Check one position (LAT,LON such as 37.2416,132.0019, or a printed form "
-            "such as \"37°14′26.8″N 131°52′10.4″E\") or a CSV of positions (columns lon, "
+            'such as "37°14′26.8″N 131°52′10.4″E") or a CSV of positions (columns lon, '
             "lat; optional time, id, uncertainty_m) against every zone version."
         ),
     )
     p.add_argument("target", metavar="POSITION|FILE")
-    p.add_argument("--when", metavar="TIME", help="UTC instant, e.g. 2019-07-23T00:09Z (default: every version)")
-    p.add_argument("--uncertainty", type=float, default=0.0, metavar="M", help="position uncertainty radius, metres")
-    p.add_argument("--tolerance", type=float, default=1.0, metavar="M", help="boundary band half-width, metres (default 1)")
-    p.add_argument("--zones", action="append", default=[], metavar="FILE", help="add a user zone file (repeatable)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output for one position")
-    p.add_argument("-o", "--output", metavar="FILE", help="CSV output for a file of positions (default: stdout)")
+    p.add_argument(
+        "--when",
+        metavar="TIME",
+        help="UTC instant, e.g. 2019-07-23T00:09Z (default: every version)",
+    )
+    p.add_argument(
+        "--uncertainty",
+        type=float,
+        default=0.0,
+        metavar="M",
+        help="position uncertainty radius, metres",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=1.0,
+        metavar="M",
+        help="boundary band half-width, metres (default 1)",
+    )
+    p.add_argument(
+        "--zones",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="add a user zone file (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output for one position",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="CSV output for a file of positions (default: stdout)",
+    )
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.uncertainty < 0 or not math.isfinite(args.uncertainty):
-        raise CLIError(f"--uncertainty: {args.uncertainty} must be a finite number ≥ 0", ExitStatus.USAGE)
+        raise CLIError(
+            f"--uncertainty: {args.uncertainty} must be a finite number ≥ 0",
+            ExitStatus.USAGE,
+        )
     if args.tolerance < 0 or not math.isfinite(args.tolerance):
-        raise CLIError(f"--tolerance: {args.tolerance} must be a finite number ≥ 0", ExitStatus.USAGE)
+        raise CLIError(
+            f"--tolerance: {args.tolerance} must be a finite number ≥ 0",
+            ExitStatus.USAGE,
+        )
     when = parse_when(args.when) if args.when else None
     target = args.target
     m = _LATLON_RE.match(target)
@@ -63,9 +101,15 @@ def _run(args: argparse.Namespace) -> int:
     if m is not None:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not -90 <= lat <= 90:
-            raise CLIError(f"position: latitude {lat:g} is outside -90..90 (give LAT,LON)", ExitStatus.USAGE)
+            raise CLIError(
+                f"position: latitude {lat:g} is outside -90..90 (give LAT,LON)",
+                ExitStatus.USAGE,
+            )
         if not -180 <= lon <= 180:
-            raise CLIError(f"position: longitude {lon:g} is outside -180..180 (give LAT,LON)", ExitStatus.USAGE)
+            raise CLIError(
+                f"position: longitude {lon:g} is outside -180..180 (give LAT,LON)",
+                ExitStatus.USAGE,
+            )
         return _check_point(args, lon, lat, when)
     return _check_file(args, Path(target), when)
 
@@ -82,7 +126,9 @@ def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) ->
     from airmap.layers import Status, ZoneCatalogue
 
     cat = ZoneCatalogue.load(*args.zones)
-    res = cat.check(lon, lat, when, uncertainty_m=args.uncertainty, tolerance_m=args.tolerance)
+    res = cat.check(
+        lon, lat, when, uncertainty_m=args.uncertainty, tolerance_m=args.tolerance
+    )
     in_force = {mb.zone_version.key for mb in res}
     skipped = [v for v in cat.versions if v.key not in in_force]
     partial = [v for z in cat for v in z.versions if not v.is_area]
@@ -93,11 +139,18 @@ def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) ->
             "tolerance_m": args.tolerance,
             "memberships": [
                 mb.zone_version.properties()
-                | {"status": mb.status.label, "distance_to_edge_m": round(mb.distance_to_edge_m, 1), "key": mb.zone_version.key}
+                | {
+                    "status": mb.status.label,
+                    "distance_to_edge_m": round(mb.distance_to_edge_m, 1),
+                    "key": mb.zone_version.key,
+                }
                 for mb in res
             ],
             "not_in_force": [v.key for v in skipped],
-            "not_computable": [{"key": v.key, "reason": "partial zone known only as a line"} for v in partial],
+            "not_computable": [
+                {"key": v.key, "reason": "partial zone known only as a line"}
+                for v in partial
+            ],
         }
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -105,19 +158,33 @@ def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) ->
     out = sys.stdout
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else "W"
-    at = f" at {when.strftime('%Y-%m-%d %H:%M:%S UTC')}" if when else " (every version, whatever its date)"
+    at = (
+        f" at {when.strftime('%Y-%m-%d %H:%M:%S UTC')}"
+        if when
+        else " (every version, whatever its date)"
+    )
     unc = f" ±{args.uncertainty:,.0f} m" if args.uncertainty else ""
     print(f"Position {abs(lat):.4f}°{ns} {abs(lon):.4f}°{ew}{unc}{at}", file=out)
     inside = [mb for mb in res if mb.status != Status.OUTSIDE]
     outside = [mb for mb in res if mb.status == Status.OUTSIDE]
-    sovereign = [mb for mb in inside if mb.kind.sovereign and mb.status in (Status.INSIDE, Status.BOUNDARY)]
+    sovereign = [
+        mb
+        for mb in inside
+        if mb.kind.sovereign and mb.status in (Status.INSIDE, Status.BOUNDARY)
+    ]
     if sovereign:
         for mb in sovereign:
             z = mb.zone_version.zone
             others = [c for c in z.claimants if c != z.holder]
-            dispute = f"; also claimed by {', '.join(others)} (disputed)" if others else ""
-            print(f"Sovereign airspace: {z.holder or '?'} ({z.name}){dispute}", file=out)
-    elif not any(mb.kind.sovereign and mb.status == Status.POSSIBLY_INSIDE for mb in inside):
+            dispute = (
+                f"; also claimed by {', '.join(others)} (disputed)" if others else ""
+            )
+            print(
+                f"Sovereign airspace: {z.holder or '?'} ({z.name}){dispute}", file=out
+            )
+    elif not any(
+        mb.kind.sovereign and mb.status == Status.POSSIBLY_INSIDE for mb in inside
+    ):
         print("Sovereign airspace: none of the loaded territorial zones", file=out)
     print("", file=out)
     if inside:
@@ -133,9 +200,17 @@ def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) ->
         if len(outside) > 8:
             print(f"  … and {len(outside) - 8} more", file=out)
     if skipped:
-        print("Not in force then: " + ", ".join(f"{v.key} ({v.validity})" for v in skipped), file=out)
+        print(
+            "Not in force then: "
+            + ", ".join(f"{v.key} ({v.validity})" for v in skipped),
+            file=out,
+        )
     if partial:
-        print("Not computable (partial zone, line only): " + ", ".join(v.key for v in partial), file=out)
+        print(
+            "Not computable (partial zone, line only): "
+            + ", ".join(v.key for v in partial),
+            file=out,
+        )
     return ExitStatus.OK
 
 
@@ -146,7 +221,10 @@ def _print_membership(out: Any, mb: Any) -> None:
     where = "inside" if d <= 0 else "outside"
     claim = ", ".join(z.claimants)
     extra = f"held by {z.holder}; " if z.holder else ""
-    print(f"  {v.key:<24} {mb.status.label:<16} {_km(d)} {where} the edge  {z.name}", file=out)
+    print(
+        f"  {v.key:<24} {mb.status.label:<16} {_km(d)} {where} the edge  {z.name}",
+        file=out,
+    )
     print(
         f"  {'':<24} {z.kind.value}; {extra}claimed by {claim}; in force {v.validity}; "
         f"edge ±{v.uncertainty_m:,.0f} m ({v.confidence.value})",
@@ -189,7 +267,11 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
             possibly = res.status == Status.POSSIBLY_INSIDE
             out["zones"] = _join_keys(keys, inside)
             out["possibly_inside"] = _join_keys(keys, possibly)
-            sov = inside[sovereign_rows] if sovereign_rows else np.zeros((0, len(res)), bool)
+            sov = (
+                inside[sovereign_rows]
+                if sovereign_rows
+                else np.zeros((0, len(res)), bool)
+            )
             holders = [versions[i].zone.holder or "" for i in sovereign_rows]
             claims = [";".join(versions[i].zone.claimants) for i in sovereign_rows]
             out["sovereign_holder"] = _join_keys(holders, sov)
@@ -205,7 +287,10 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
     if args.output:
         with atomic_output(args.output) as fh:
             emit(fh)
-        print(f"{rows_written} positions checked against {len(keys)} zone versions → {args.output}", file=sys.stderr)
+        print(
+            f"{rows_written} positions checked against {len(keys)} zone versions → {args.output}",
+            file=sys.stderr,
+        )
     else:
         emit(sys.stdout)
     return ExitStatus.OK
@@ -222,7 +307,11 @@ def _join_keys(keys: list[str], mask: Any) -> Any:
             cur = out[hit]
             out[hit] = np.where(cur == "", key, cur + ";" + key)
     # de-duplicate repeated holders (e.g. two KOR zones)
-    return [";".join(dict.fromkeys(s.split(";"))) if s else "" for s in out] if keys and len(set(keys)) < len(keys) else out
+    return (
+        [";".join(dict.fromkeys(s.split(";"))) if s else "" for s in out]
+        if keys and len(set(keys)) < len(keys)
+        else out
+    )
 
 
 def _read_chunks(path: Path) -> Any:
@@ -230,13 +319,21 @@ def _read_chunks(path: Path) -> Any:
 
     try:
         if path.stat().st_size == 0:
-            raise CLIError(f"{path}: file is empty (expected a header line with lon,lat)")
+            raise CLIError(
+                f"{path}: file is empty (expected a header line with lon,lat)"
+            )
     except FileNotFoundError:
         raise CLIError(f"{path}: no such file") from None
     except PermissionError:
         raise CLIError(f"{path}: cannot read: permission denied") from None
     try:
-        reader = pd.read_csv(path, dtype=str, keep_default_na=False, chunksize=CHUNK_ROWS, skipinitialspace=True)
+        reader = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            chunksize=CHUNK_ROWS,
+            skipinitialspace=True,
+        )
         first_line = 2
         got_any = False
         for chunk in reader:
@@ -246,11 +343,15 @@ def _read_chunks(path: Path) -> Any:
             yield chunk, first_line
             first_line += len(chunk)
     except pd.errors.EmptyDataError:
-        raise CLIError(f"{path}: file is empty (expected a header line with lon,lat)") from None
+        raise CLIError(
+            f"{path}: file is empty (expected a header line with lon,lat)"
+        ) from None
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
-            raise CLIError(f"{path}:{m.group(2)}: row has {m.group(3)} fields but the header has {m.group(1)}") from None
+            raise CLIError(
+                f"{path}:{m.group(2)}: row has {m.group(3)} fields but the header has {m.group(1)}"
+            ) from None
         raise CLIError(f"{path}: not a readable CSV file: {exc}") from None
     except UnicodeDecodeError:
         raise CLIError(f"{path}: not UTF-8 text") from None
@@ -266,20 +367,26 @@ def _check_columns(path: Path, columns: list[str]) -> None:
     cols = [c.strip() for c in columns]
     for need in ("lon", "lat"):
         if need not in cols:
-            raise CLIError(f"{path}:1: {need}: missing column (the header has: {', '.join(cols) or 'nothing'})")
+            raise CLIError(
+                f"{path}:1: {need}: missing column (the header has: {', '.join(cols) or 'nothing'})"
+            )
     dupes = sorted({c for c in cols if cols.count(c) > 1})
     if dupes:
         raise CLIError(f"{path}:1: {dupes[0]}: column appears twice")
 
 
-def _validate_chunk(path: Path, chunk: Any, first_line: int, when: Any) -> dict[str, Any]:
+def _validate_chunk(
+    path: Path, chunk: Any, first_line: int, when: Any
+) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
     chunk.columns = [c.strip() for c in chunk.columns]
     errors: list[tuple[int, int, str]] = []  # (row index, column order, message)
 
-    def numeric(col: str, order: int, lo: float | None, hi: float | None, what: str) -> Any:
+    def numeric(
+        col: str, order: int, lo: float | None, hi: float | None, what: str
+    ) -> Any:
         raw = chunk[col].str.strip()
         vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
         bad = np.flatnonzero(~np.isfinite(vals))
@@ -313,7 +420,9 @@ def _validate_chunk(path: Path, chunk: Any, first_line: int, when: Any) -> dict[
     if errors:
         i, _, msg = min(errors)
         raise CLIError(f"{path}:{first_line + i}: {msg}")
-    keep = [c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in chunk.columns]
+    keep = [
+        c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in chunk.columns
+    ]
     return {
         "lon": pd.Series(lon),
         "lat": pd.Series(lat),
@@ -342,15 +451,27 @@ def _parse_times(series: Any, errors: list[tuple[int, int, str]]) -> Any:
         naive = np.flatnonzero(~has_tz)
         if naive.size:
             j = int(naive[0])
-            msg = "is empty" if empty[j] else f"{texts.iloc[j]!r} has no time zone; add Z for UTC or an offset like +09:00"
+            msg = (
+                "is empty"
+                if empty[j]
+                else f"{texts.iloc[j]!r} has no time zone; add Z for UTC or an offset like +09:00"
+            )
             errors.append((int(text_idx[j]), 3, f"time: {msg}"))
         ok = np.flatnonzero(has_tz)
         if ok.size:
-            parsed = pd.to_datetime(texts.iloc[ok], utc=True, errors="coerce", format="ISO8601")
+            parsed = pd.to_datetime(
+                texts.iloc[ok], utc=True, errors="coerce", format="ISO8601"
+            )
             bad = np.flatnonzero(parsed.isna().to_numpy())
             if bad.size:
                 j = int(ok[bad[0]])
-                errors.append((int(text_idx[j]), 3, f"time: {texts.iloc[j]!r} is not an ISO 8601 date-time"))
+                errors.append(
+                    (
+                        int(text_idx[j]),
+                        3,
+                        f"time: {texts.iloc[j]!r} is not an ISO 8601 date-time",
+                    )
+                )
             vals = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
             out[text_idx[ok]] = vals
     return out

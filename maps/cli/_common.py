@@ -28,7 +28,9 @@ class ExitStatus(enum.IntEnum):
 class CLIError(Exception):
     """An error to print as one line (``airmap: error: ...``) with an exit code."""
 
-    def __init__(self, message: str, status: ExitStatus = ExitStatus.DATA_ERROR) -> None:
+    def __init__(
+        self, message: str, status: ExitStatus = ExitStatus.DATA_ERROR
+    ) -> None:
         super().__init__(message)
         self.status = status
 
@@ -42,11 +44,17 @@ def atomic_output(path: str | Path, *, newline: str | None = "") -> Iterator[Tex
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=directory
+        )
     except FileNotFoundError:
-        raise CLIError(f"{target}: cannot write: directory {directory} does not exist") from None
+        raise CLIError(
+            f"{target}: cannot write: directory {directory} does not exist"
+        ) from None
     except PermissionError:
-        raise CLIError(f"{target}: cannot write: permission denied in {directory}") from None
+        raise CLIError(
+            f"{target}: cannot write: permission denied in {directory}"
+        ) from None
     except OSError as exc:
         raise CLIError(f"{target}: cannot write: {exc.strerror}") from None
     ok = False

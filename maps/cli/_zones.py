@@ -21,14 +21,24 @@ def add_parser(sub: Any) -> None:
             "zone's vertices with their printed forms and sources, or validate zone files."
         ),
     )
-    p.add_argument("--zones", action="append", default=[], metavar="FILE", help="add a user zone file (repeatable)")
+    p.add_argument(
+        "--zones",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="add a user zone file (repeatable)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_list)
     zsub = p.add_subparsers(dest="zones_command", metavar="ACTION")
     show = zsub.add_parser("show", help="show one zone: versions, vertices, sources")
     show.add_argument("zone_id", metavar="ZONE")
-    show.add_argument("--zones", action="append", default=[], metavar="FILE", dest="zones_extra")
-    show.add_argument("--format", choices=("text", "json"), default="text", dest="format_show")
+    show.add_argument(
+        "--zones", action="append", default=[], metavar="FILE", dest="zones_extra"
+    )
+    show.add_argument(
+        "--format", choices=("text", "json"), default="text", dest="format_show"
+    )
     show.set_defaults(func=_show)
     val = zsub.add_parser("validate", help="report every problem in zone files")
     val.add_argument("files", nargs="+", metavar="FILE")
@@ -52,7 +62,12 @@ def _list(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.format == "json":
         rows = [v.properties() for z in cat for v in z.versions]
-        json.dump({"zones": rows, "reference_lines": [ln.id for ln in cat.reference_lines]}, out, ensure_ascii=False, indent=2)
+        json.dump(
+            {"zones": rows, "reference_lines": [ln.id for ln in cat.reference_lines]},
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
         out.write("\n")
         return ExitStatus.OK
     head = f"{'ZONE@VERSION':<28} {'KIND':<21} {'VALID (UTC)':<35} {'CLAIMANTS':<14} {'HOLDER':<6} CONF"
@@ -61,13 +76,21 @@ def _list(args: argparse.Namespace) -> int:
         for v in z.versions:
             valid = f"{_fmt_when(v.validity.start)} – {_fmt_when(v.validity.end)}"
             claim = ",".join(z.claimants)
-            flag = "  (partial: line only)" if not v.is_area else ("  (partial)" if v.partial else "")
+            flag = (
+                "  (partial: line only)"
+                if not v.is_area
+                else ("  (partial)" if v.partial else "")
+            )
             print(
-                f"{v.key:<28} {z.kind.value:<21} {valid:<35} {claim:<14} {z.holder or '-':<6} {v.confidence.value}{flag}",
+                f"{v.key:<28} {z.kind.value:<21} {valid:<35} {claim:<14} "
+                f"{z.holder or '-':<6} {v.confidence.value}{flag}",
                 file=out,
             )
     if cat.reference_lines:
-        print("\nreference lines: " + ", ".join(ln.id for ln in cat.reference_lines), file=out)
+        print(
+            "\nreference lines: " + ", ".join(ln.id for ln in cat.reference_lines),
+            file=out,
+        )
     return ExitStatus.OK
 
 
@@ -90,9 +113,15 @@ def _show(args: argparse.Namespace) -> int:
         out.write("\n")
         return ExitStatus.OK
     if is_line:
-        print(f"{item.id}: {item.name}  (reference line, declared by {item.declared_by})", file=out)
+        print(
+            f"{item.id}: {item.name}  (reference line, declared by {item.declared_by})",
+            file=out,
+        )
         _print_points(out, "vertices", item.vertices, cat)
-        print(f"sources: {', '.join(item.sources)}; confidence {item.confidence.value}", file=out)
+        print(
+            f"sources: {', '.join(item.sources)}; confidence {item.confidence.value}",
+            file=out,
+        )
         return ExitStatus.OK
     z = item
     print(f"{z.id}: {z.name}", file=out)
@@ -104,10 +133,20 @@ def _show(args: argparse.Namespace) -> int:
     )
     for v in z.versions:
         print(f"\nversion {v.version}: in force {v.validity}", file=out)
-        vert = "unknown" if v.vertical is None else (
-            v.vertical.printed or f"{v.vertical.lower_ft:g}–{'UNL' if math.isinf(v.vertical.upper_ft) else f'{v.vertical.upper_ft:g} ft'}"
+        vert = (
+            "unknown"
+            if v.vertical is None
+            else (
+                v.vertical.printed
+                or f"{v.vertical.lower_ft:g}–"
+                f"{'UNL' if math.isinf(v.vertical.upper_ft) else f'{v.vertical.upper_ft:g} ft'}"
+            )
         )
-        print(f"  vertical: {vert}; edges: {v.edge_rule.value}; uncertainty ±{v.uncertainty_m:,.0f} m; confidence {v.confidence.value}", file=out)
+        print(
+            f"  vertical: {vert}; edges: {v.edge_rule.value}; "
+            f"uncertainty ±{v.uncertainty_m:,.0f} m; confidence {v.confidence.value}",
+            file=out,
+        )
         print(f"  derivation: {v.derivation}", file=out)
         if v.partial:
             print("  PARTIAL: only part of this zone is known", file=out)
@@ -126,12 +165,16 @@ def _print_points(out: Any, title: str, points: Any, cat: Any) -> None:
     for i, p in enumerate(points, start=1):
         name = f" {p.name}" if p.name else ""
         print(
-            f"  {i:>3}. {p.printed:<40} {p.lat:>10.6f} {p.lon:>11.6f}  [{p.confidence.value}] {', '.join(p.sources)}{name}",
+            f"  {i:>3}. {p.printed:<40} {p.lat:>10.6f} {p.lon:>11.6f}  "
+            f"[{p.confidence.value}] {', '.join(p.sources)}{name}",
             file=out,
         )
         for alt in p.alts:
             mark = "agrees" if alt.agrees else "DIFFERS"
-            print(f"       also printed {alt.printed!r} ({mark}; {', '.join(alt.sources)}) {alt.note}", file=out)
+            print(
+                f"       also printed {alt.printed!r} ({mark}; {', '.join(alt.sources)}) {alt.note}",
+                file=out,
+            )
 
 
 def _item_json(item: Any, is_line: bool, cat: Any) -> dict[str, Any]:
@@ -145,13 +188,26 @@ def _item_json(item: Any, is_line: bool, cat: Any) -> dict[str, Any]:
                 "confidence": p.confidence.value,
                 "name": p.name,
                 "note": p.note,
-                "alt": [{"printed": a.printed, "agrees": a.agrees, "sources": list(a.sources), "note": a.note} for a in p.alts],
+                "alt": [
+                    {
+                        "printed": a.printed,
+                        "agrees": a.agrees,
+                        "sources": list(a.sources),
+                        "note": a.note,
+                    }
+                    for a in p.alts
+                ],
             }
             for p in points
         ]
 
     if is_line:
-        return {"id": item.id, "name": item.name, "vertices": pts(item.vertices), "sources": list(item.sources)}
+        return {
+            "id": item.id,
+            "name": item.name,
+            "vertices": pts(item.vertices),
+            "sources": list(item.sources),
+        }
     return {
         "id": item.id,
         "name": item.name,
@@ -160,10 +216,17 @@ def _item_json(item: Any, is_line: bool, cat: Any) -> dict[str, Any]:
         "holder": item.holder,
         "claimants": list(item.claimants),
         "versions": [
-            v.properties() | {"vertices": pts(v.vertices), "basepoints": pts(v.basepoints), "note": v.note}
+            v.properties()
+            | {
+                "vertices": pts(v.vertices),
+                "basepoints": pts(v.basepoints),
+                "note": v.note,
+            }
             for v in item.versions
         ],
-        "sources": {sid: cat.sources[sid].url for sid in item.sources if sid in cat.sources},
+        "sources": {
+            sid: cat.sources[sid].url for sid in item.sources if sid in cat.sources
+        },
     }
 
 
@@ -179,5 +242,8 @@ def _validate(args: argparse.Namespace) -> int:
         n = len(problems)
         print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return ExitStatus.DATA_ERROR
-    print(f"{len(args.files)} file{'s' if len(args.files) != 1 else ''} valid", file=sys.stdout)
+    print(
+        f"{len(args.files)} file{'s' if len(args.files) != 1 else ''} valid",
+        file=sys.stdout,
+    )
     return ExitStatus.OK

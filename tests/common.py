@@ -1,0 +1,82 @@
+"""Named test shapes and small builders shared by the tests.
+
+Shapes are lon/lat rings (closed, GeoJSON order). ``zone_feature`` and
+``write_user_zones`` turn them into user zone files in the documented format.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+#: A 1° × 1° square near Dokdo's latitude (about 88 km × 111 km).
+SQUARE = [[130.0, 37.0], [131.0, 37.0], [131.0, 38.0], [130.0, 38.0], [130.0, 37.0]]
+#: The square with a 0.4° square hole in the middle.
+HOLE = [[130.3, 37.3], [130.3, 37.7], [130.7, 37.7], [130.7, 37.3], [130.3, 37.3]]
+#: A zone across the antimeridian, longitudes kept continuous (175 → 185).
+ANTIMERIDIAN = [
+    [175.0, 50.0],
+    [185.0, 50.0],
+    [185.0, 54.0],
+    [175.0, 54.0],
+    [175.0, 50.0],
+]
+
+#: A source that user test files can define inline.
+TEST_SOURCE = {
+    "url": "https://example.org/test-zone",
+    "title": "Synthetic test zone",
+    "confidence": "high",
+}
+
+
+def zone_feature(
+    zone_id: str,
+    rings: list[list[list[float]]],
+    *,
+    version: str = "1",
+    kind: str = "adiz",
+    claimants: tuple[str, ...] = ("KOR",),
+    holder: str | None = "KOR",
+    valid_from: str | None = None,
+    valid_to: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """One GeoJSON Feature carrying one zone version in the user-file format."""
+    props: dict[str, Any] = {
+        "id": zone_id,
+        "name": f"Test zone {zone_id}",
+        "kind": kind,
+        "declared_by": claimants[0],
+        "claimants": list(claimants),
+        "confidence": "high",
+        "version": version,
+        "edge_rule": "straight_lonlat",
+        "derivation": "synthetic test geometry",
+        "uncertainty_m": 0.0,
+        "sources": ["test-source"],
+    }
+    if holder is not None:
+        props["holder"] = holder
+    if valid_from is not None:
+        props["valid_from"] = valid_from
+    if valid_to is not None:
+        props["valid_to"] = valid_to
+    props.update(extra)
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Polygon", "coordinates": rings},
+    }
+
+
+def write_user_zones(path: Path, features: list[dict[str, Any]]) -> Path:
+    """Write a user zone file (GeoJSON FeatureCollection with an inline source)."""
+    doc = {
+        "type": "FeatureCollection",
+        "sources": {"test-source": TEST_SOURCE},
+        "features": features,
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
