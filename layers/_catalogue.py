@@ -26,21 +26,37 @@ DEFAULT_TOLERANCE_M = 1.0
 
 
 def _to_datetime64(when: Any, n: int) -> NDArray[np.datetime64] | None:
-    """Per-point UTC instants as datetime64[ns] (naive values refused)."""
+    """Per-point UTC instants as ``datetime64[ns]``.
+
+    NumPy ``datetime64`` arrays carry no zone and are taken as UTC; pandas values
+    and Python datetimes must be zone-aware (naive ones are refused).
+    """
     if when is None:
         return None
     if isinstance(when, dt.datetime):
         return np.full(n, np.datetime64(as_utc(when).replace(tzinfo=None), "ns"))
-    import pandas as pd
+    if isinstance(when, np.ndarray) and np.issubdtype(when.dtype, np.datetime64):
+        out = when.astype("datetime64[ns]").ravel()
+    else:
+        import pandas as pd
 
-    idx = pd.DatetimeIndex(
-        pd.to_datetime(np.asarray(when).ravel() if not hasattr(when, "dt") else when)
-    )
-    if idx.tz is None and len(idx) and not idx.isna().all():
-        raise ValueError("when has naive timestamps: give UTC (tz-aware) instants")
-    if idx.tz is not None:
-        idx = idx.tz_convert("UTC").tz_localize(None)
-    out = idx.to_numpy(dtype="datetime64[ns]")
+        values = (
+            when if isinstance(when, (pd.Series, pd.Index)) else list(np.ravel(when))
+        )
+        try:
+            idx = pd.DatetimeIndex(values)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"when: cannot read the instants as date-times ({exc})"
+            ) from None
+        if idx.tz is None and len(idx) and not idx.isna().all():
+            raise ValueError(
+                "when has naive timestamps: give zone-aware instants "
+                "(or a numpy datetime64 array, which is taken as UTC)"
+            )
+        if idx.tz is not None:
+            idx = idx.tz_convert("UTC").tz_localize(None)
+        out = idx.to_numpy(dtype="datetime64[ns]")
     if out.size != n:
         raise ValueError(f"when has {out.size} instants for {n} positions")
     return out
@@ -248,10 +264,12 @@ class ZoneCatalogue:
             WGS84 longitude and latitude, degrees. Scalars give a list of
             :class:`Membership` (one per version in force, inside first, then
             nearest); arrays give a :class:`MembershipArray` (no object per point).
-        when : datetime, array_like of datetime64 or None
-            UTC instant (aware) or one instant per position; versions not in force
-            then are excluded (scalar) or marked ``not_in_force`` (arrays). ``None``:
-            every version is checked, each answer carries its validity.
+        when : datetime, array_like or None
+            An aware instant, or one instant per position: aware datetimes, a
+            zone-aware pandas Series, or a NumPy ``datetime64`` array (taken as
+            UTC). Versions not in force then are left out (scalar) or marked
+            ``not_in_force`` (arrays). ``None``: every version is checked, each
+            answer carries its validity.
         uncertainty_m : float or array_like
             Radius of each position's uncertainty disc, metres; a disc that
             straddles an edge gives ``possibly_inside``.

@@ -657,6 +657,30 @@ def _load_geometry_ref(f: _File, r: _Rec, key: str) -> BaseGeometry | None:
     return geom
 
 
+def _densify_polygonal(geom: BaseGeometry, rule: EdgeRule) -> BaseGeometry:
+    """Densify every ring of a (Multi)Polygon by the edge rule (edges ≤ 5 km).
+
+    Afterwards the straight lon/lat segments that the predicate sees and the
+    geodesic segments that distances use agree to well under a metre.
+    """
+
+    def ring(coords: Any) -> np.ndarray:
+        pts = np.asarray(coords)[:-1, :2]
+        return np.asarray(
+            densify(pts, rule, closed=True, max_segment_m=DENSIFY_MAX_SEGMENT_M)
+        )
+
+    polys = []
+    for part in shapely.get_parts(geom):
+        polys.append(
+            Polygon(
+                ring(part.exterior.coords), [ring(h.coords) for h in part.interiors]
+            )
+        )
+    out: BaseGeometry = polys[0] if len(polys) == 1 else MultiPolygon(polys)
+    return out
+
+
 def _vertex_ring(
     r: _Rec, vertices: tuple[Vertex, ...], rule: EdgeRule, *, closed: bool
 ) -> np.ndarray | None:
@@ -858,6 +882,8 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
             )
     elif has_geom_ref:
         geom = _load_geometry_ref(f, r, "geometry")
+        if geom is not None:
+            geom = _densify_polygonal(geom, rule)
     else:
         r.add("vertex", "a version needs vertices or a geometry")
     if geom is None or not label or math.isnan(unc) or not derivation:
@@ -1050,15 +1076,16 @@ class LoadResult:
 
 
 def _known_isos() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes shipped in ``seeds/derived/iso3166.json``."""
     entry = resources.files(_SEEDS_PACKAGE) / "derived" / "iso3166.json"
-    try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return frozenset()
-    rows = data.get("countries", data) if isinstance(data, dict) else data
-    return frozenset(
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    rows = data.get("codes", []) if isinstance(data, dict) else data
+    codes = frozenset(
         row["alpha3"] for row in rows if isinstance(row, dict) and "alpha3" in row
     )
+    if not codes:
+        raise ValueError("seeds/derived/iso3166.json lists no codes")
+    return codes
 
 
 def _cited(zone: Zone) -> Iterator[tuple[str, str, str]]:

@@ -107,9 +107,9 @@ def test_csv_one_row_per_input_in_order(
 ) -> None:
     src = write_csv(tmp_path / "positions.csv", GOOD)
     out_path = tmp_path / "memberships.csv"
-    code, _, err = run(["check", str(src), "-o", str(out_path)], capsys)
+    code, _, err = run(["check", str(src), "--distances", "-o", str(out_path)], capsys)
     assert code == ExitStatus.OK, err
-    rows = list(csv.DictReader(out_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out_path.read_text(encoding="utf-8").splitlines()))
     assert [r["id"] for r in rows] == ["a50-1", "far", "ieodo"]
     a50, far, ieodo = rows
     assert "ta-dokdo@" in a50["zones"] or "ta-dokdo@" in a50["possibly_inside"]
@@ -131,14 +131,18 @@ BAD_ROWS = [
     (
         "lon,lat,time\n132.0,37.2,2019-07-23T00:09Z\n132.0,37.2,2019-07-23T00:09\n",
         3,
-        "time: '2019-07-23T00:09' has no time zone",
+        "time: '2019-07-23T00:09' has no time zone; add Z for UTC or an offset like +09:00",
     ),
     (
         "lon,lat,time\n132.0,37.2,not-a-timeZ\n",
         2,
         "time: 'not-a-timeZ' is not an ISO 8601 date-time",
     ),
-    ("lon,lat,uncertainty_m\n132.0,37.2,-5\n", 2, "uncertainty_m: -5 is outside"),
+    (
+        "lon,lat,uncertainty_m\n132.0,37.2,-5\n",
+        2,
+        "uncertainty_m: -5 is outside 0 m and up (it is a radius)",
+    ),
     ("lon,latt\n132.0,37.2\n", 1, "lat: missing column (the header has: lon, latt)"),
     ("lon,lat\n132.0,37.2,9\n", 2, "row has 3 fields but the header has 2"),
 ]
@@ -266,6 +270,6 @@ def test_epoch_seconds_time_column(
     out_path = tmp_path / "o.csv"
     code, _, err = run(["check", str(src), "-o", str(out_path)], capsys)
     assert code == ExitStatus.OK, err
-    rows = list(csv.DictReader(out_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out_path.read_text(encoding="utf-8").splitlines()))
     assert rows[0]["status:kadiz@2013"] == "inside"  # 2019
     assert rows[1]["status:kadiz@2013"] == "not_in_force"  # 2013-12-02T16:00Z

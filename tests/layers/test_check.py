@@ -148,9 +148,7 @@ def test_versions_follow_time(cat: ZoneCatalogue) -> None:
     assert "timed@a" not in keys_before
     assert "timed@a" in keys_after
     assert "timed@old" not in keys_after
-    res = cat.check(
-        [130.5, 130.5], [37.1, 37.1], np.array([before, after], dtype="datetime64[ns]")
-    )
+    res = cat.check([130.5, 130.5], [37.1, 37.1], [before, after])
     assert Status(res.status[res.row("timed@old"), 0]) is Status.INSIDE
     assert Status(res.status[res.row("timed@old"), 1]) is Status.NOT_IN_FORCE
     assert Status(res.status[res.row("timed@a"), 0]) is Status.NOT_IN_FORCE
@@ -158,8 +156,22 @@ def test_versions_follow_time(cat: ZoneCatalogue) -> None:
 
 
 def test_naive_time_is_refused(cat: ZoneCatalogue) -> None:
+    naive = dt.datetime(2019, 7, 23, 0, 9)  # noqa: DTZ001
     with pytest.raises(ValueError, match="naive"):
-        cat.check(130.5, 37.1, dt.datetime(2019, 7, 23, 0, 9))  # noqa: DTZ001
+        cat.check(130.5, 37.1, naive)
+    with pytest.raises(ValueError, match="naive timestamps"):
+        cat.check([130.5], [37.1], [naive])
+
+
+def test_times_as_a_pandas_series_in_another_zone(cat: ZoneCatalogue) -> None:
+    import pandas as pd
+
+    kst = pd.Series(
+        pd.to_datetime(["2013-12-15 13:59", "2013-12-15 14:00"])
+    ).dt.tz_localize("Asia/Seoul")
+    res = cat.check([130.5, 130.5], [37.1, 37.1], kst)
+    assert Status(res.status[res.row("timed@a"), 0]) is Status.NOT_IN_FORCE
+    assert Status(res.status[res.row("timed@a"), 1]) is Status.INSIDE
 
 
 # ------------------------------------------------------------ antimeridian

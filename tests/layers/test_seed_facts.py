@@ -147,11 +147,28 @@ def test_kadiz_2013_southern_edge_at_30n(cat: ZoneCatalogue) -> None:
     assert abs(m.distance_to_edge_m) < 5_000
 
 
-def test_p3c_positions_2019_01_23(cat: ZoneCatalogue) -> None:
+def test_p3c_positions_2019_01_23_against_the_published_lines(
+    cat: ZoneCatalogue,
+) -> None:
+    """T14: both readings lie in China's ADIZ; the 2013 KADIZ vertices contain both.
+
+    The ROK said "outside KADIZ", but both derived positions lie east of the 124°E
+    west edge and north of the 30°N south edge of the published 2013 list, and west
+    of its 30°N 125°25′E – 32°30′N 126°50′E edge: the geometry does not support
+    that statement (the incident verdicts will say so).
+    """
     when = dt.datetime(2019, 1, 23, 5, 3, tzinfo=UTC)
-    # T14: 131 km SW of Ieodo: outside KADIZ, inside China's ADIZ
-    assert status(cat, "kadiz@2013", 124.210, 31.284, when) is Status.OUTSIDE
-    assert status(cat, "cn-ecs-adiz@2013", 124.210, 31.284, when) is Status.INSIDE
+    for lon, lat in [(124.210, 31.284), (124.572, 31.599)]:
+        # independent reading of the vertex list: which side of the SE edge?
+        _, _, d_edge = GEOD.inv(125.416667, 30.0, 126.833333, 32.5)
+        az_edge, _, _ = GEOD.inv(125.416667, 30.0, 126.833333, 32.5)
+        az_pt, _, _ = GEOD.inv(125.416667, 30.0, lon, lat)
+        assert d_edge > 0
+        assert ((az_pt - az_edge) % 360) > 180  # left of the edge, i.e. inside
+        assert lon > 124.0
+        assert lat > 30.0
+        assert status(cat, "kadiz@2013", lon, lat, when) is Status.INSIDE
+        assert status(cat, "cn-ecs-adiz@2013", lon, lat, when) is Status.INSIDE
 
 
 def test_every_printed_form_parses_to_its_stored_decimal(cat: ZoneCatalogue) -> None:
