@@ -104,7 +104,9 @@ class Source:
         if not isinstance(self.url, str) or not self.url.lower().startswith(
             ("http://", "https://")
         ):
-            raise ValueError(f"source {self.id}: url must start with http:// or https://")
+            raise ValueError(
+                f"source {self.id}: url must start with http:// or https://"
+            )
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValueError(f"source {self.id}: title must be a non-empty string")
         if not isinstance(self.confidence, Confidence):
@@ -155,10 +157,16 @@ class Validity:
         return a0 < b1 and b0 < a1
 
     def __str__(self) -> str:
-        def fmt(t: dt.datetime | None, open_word: str) -> str:
-            return open_word if t is None else t.strftime("%Y-%m-%d %H:%M UTC")
+        def fmt(t: dt.datetime) -> str:
+            return t.strftime("%Y-%m-%d %H:%M UTC")
 
-        return f"{fmt(self.start, 'since ever')} – {fmt(self.end, 'open')}"
+        if self.start is None and self.end is None:
+            return "no dates recorded"
+        if self.start is None:
+            return f"until {fmt(self.end)}"  # type: ignore[arg-type]
+        if self.end is None:
+            return f"from {fmt(self.start)}"
+        return f"{fmt(self.start)} – {fmt(self.end)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ from ._common import CLIError, ExitStatus, atomic_output, parse_when
 _LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
 CHUNK_ROWS = 500_000
+#: Outside zones are listed when their edge is this near (metres), at most NEARBY_MAX.
+NEARBY_M = 500_000.0
+NEARBY_MAX = 5
 
 
 def add_parser(sub: Any) -> None:
@@ -167,76 +170,71 @@ def _check_point(args: argparse.Namespace, lon: float, lat: float, when: Any) ->
     out = sys.stdout
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else "W"
-    at = (
-        f" at {when.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-        if when
-        else " (every version, whatever its date)"
-    )
+    at = f" at {when.strftime('%Y-%m-%d %H:%M:%S UTC')}" if when else ""
     unc = f" ±{args.uncertainty:,.0f} m" if args.uncertainty else ""
     print(f"Position {abs(lat):.4f}°{ns} {abs(lon):.4f}°{ew}{unc}{at}", file=out)
+    if when is None:
+        print("(no --when: every version of every zone, whatever its dates)", file=out)
     inside = [mb for mb in res if mb.status != Status.OUTSIDE]
-    outside = [mb for mb in res if mb.status == Status.OUTSIDE]
-    sovereign = [
-        mb
-        for mb in inside
-        if mb.kind.sovereign and mb.status in (Status.INSIDE, Status.BOUNDARY)
-    ]
-    if sovereign:
-        for mb in sovereign:
-            z = mb.zone_version.zone
-            others = [c for c in z.claimants if c != z.holder]
-            dispute = (
-                f"; also claimed by {', '.join(others)} (disputed)" if others else ""
-            )
-            print(
-                f"Sovereign airspace: {z.holder or '?'} ({z.name}){dispute}", file=out
-            )
-    elif not any(
-        mb.kind.sovereign and mb.status == Status.POSSIBLY_INSIDE for mb in inside
-    ):
-        print("Sovereign airspace: none of the loaded territorial zones", file=out)
+    inside.sort(key=lambda mb: (not mb.kind.sovereign, mb.kind.value, mb.zone_id))
+    outside = sorted(
+        (mb for mb in res if mb.status == Status.OUTSIDE),
+        key=lambda mb: mb.distance_to_edge_m,
+    )
+    near = [mb for mb in outside if mb.distance_to_edge_m <= NEARBY_M][:NEARBY_MAX]
+    width = max((len(mb.zone_version.key) for mb in inside + near), default=10)
     print("", file=out)
-    if inside:
-        print("In:", file=out)
-        for mb in inside:
-            _print_membership(out, mb)
-    else:
-        print("In: no zone", file=out)
-    if outside:
-        print("Outside (nearest edge first):", file=out)
-        for mb in sorted(outside, key=lambda m: m.distance_to_edge_m)[:8]:
-            _print_membership(out, mb)
-        if len(outside) > 8:
-            print(f"  … and {len(outside) - 8} more", file=out)
-    if skipped:
+    sovereign = [mb for mb in inside if mb.kind.sovereign]
+    if not sovereign:
+        print("Sovereign airspace: none of the loaded territorial zones", file=out)
+    for mb in sovereign:
+        z = mb.zone_version.zone
+        others = [c for c in z.claimants if c != z.holder]
+        dispute = f"; also claimed by {', '.join(others)} (disputed)" if others else ""
+        hedge = "possibly " if mb.status == Status.POSSIBLY_INSIDE else ""
         print(
-            "Not in force then: "
-            + ", ".join(f"{v.key} ({v.validity})" for v in skipped),
+            f"Sovereign airspace: {hedge}{z.holder or '?'} — {z.name}{dispute}",
             file=out,
         )
-    if partial:
+    print("", file=out)
+    print("Inside:" if inside else "Inside: no zone", file=out)
+    for mb in inside:
+        _print_membership(out, mb, width)
+    if near:
+        print(f"Outside, within {NEARBY_M / 1000:,.0f} km:", file=out)
+        for mb in near:
+            _print_membership(out, mb, width)
+    rest = len(outside) - len(near)
+    if rest:
         print(
-            "Not computable (partial zone, line only): "
-            + ", ".join(v.key for v in partial),
+            f"Outside, farther: {rest} more zone version{'s' if rest > 1 else ''}",
             file=out,
+        )
+    if skipped:
+        listed = ", ".join(f"{v.key} ({v.validity})" for v in skipped)
+        print(f"Not in force on that date: {listed}", file=out)
+    if partial:
+        listed = ", ".join(v.key for v in partial)
+        print(
+            f"Not computable (partial zone, known only as a line): {listed}", file=out
         )
     return ExitStatus.OK
 
 
-def _print_membership(out: Any, mb: Any) -> None:
+def _print_membership(out: Any, mb: Any, width: int) -> None:
     v = mb.zone_version
     z = v.zone
     d = mb.distance_to_edge_m
-    where = "inside" if d <= 0 else "outside"
-    claim = ", ".join(z.claimants)
-    extra = f"held by {z.holder}; " if z.holder else ""
+    side = "inside" if d <= 0 else "outside"
+    held = f"held by {z.holder}; " if z.holder else ""
     print(
-        f"  {v.key:<24} {mb.status.label:<16} {_km(d)} {where} the edge  {z.name}",
-        file=out,
+        f"  {v.key:<{width}}  {mb.status.label:<15} {_km(d)} {side} the edge", file=out
     )
+    print(f"  {'':<{width}}  {z.name}", file=out)
     print(
-        f"  {'':<24} {z.kind.value}; {extra}claimed by {claim}; in force {v.validity}; "
-        f"edge ±{v.uncertainty_m:,.0f} m ({v.confidence.value})",
+        f"  {'':<{width}}  {z.kind.value.replace('_', ' ')}; {held}claimed by "
+        f"{', '.join(z.claimants)}; {v.validity}; edge ±{_km(v.uncertainty_m)} "
+        f"({v.confidence.value} confidence)",
         file=out,
     )
 
