@@ -187,10 +187,14 @@ class UnknownZoneError(AirmapError, KeyError):
     def __init__(self, zone_id: str, known: Iterable[str]) -> None:
         self.zone_id = zone_id
         known = sorted(known)
-        self.suggestions = tuple(difflib.get_close_matches(zone_id, known, n=3, cutoff=0.5))
+        self.suggestions = tuple(
+            difflib.get_close_matches(zone_id, known, n=3, cutoff=0.5)
+        )
         msg = f"no zone with id {zone_id!r}"
         if self.suggestions:
-            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            msg += (
+                "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            )
         else:
             msg += f"; known ids: {', '.join(known)}"
         self.message = msg

@@ -296,12 +296,20 @@ class ZoneCatalogue:
         >>> import datetime as dt
         >>> cat = ZoneCatalogue.default()
         >>> when = dt.datetime(2019, 7, 23, 0, 9, tzinfo=dt.UTC)
-        >>> [
-        ...     (m.zone_id, m.status.label, m.claimants)
-        ...     for m in cat.check(132.0019, 37.2416, when)
-        ...     if m.inside
-        ... ]
-        [('ta-dokdo', 'inside', ('KOR', 'JPN')), ('kadiz', 'inside', ('KOR',))]
+        >>> for m in cat.check(132.0019, 37.2416, when):
+        ...     if m.inside:
+        ...         print(m.zone_id, m.status.label, m.claimants, round(m.distance_to_edge_m))
+        kadiz inside ('KOR',) -43053
+        incheon-fir inside ('KOR',) -37073
+        ta-dokdo inside ('KOR', 'JPN') -10480
+
+        A point exactly 25 km north of Dokdo's centre, where Russia said its
+        aircraft stayed, with a 3 km uncertainty disc:
+
+        >>> [(m.zone_id, m.status.label, round(m.distance_to_edge_m))
+        ...  for m in cat.check(131.8667, 37.4669, uncertainty_m=3000)
+        ...  if m.zone_id == "ta-dokdo"]
+        [('ta-dokdo', 'possibly_inside', 2772)]
         """
         if tolerance_m < 0 or not np.isfinite(tolerance_m):
             raise ValueError(
