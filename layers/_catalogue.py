@@ -309,7 +309,7 @@ class ZoneCatalogue:
         >>> [(m.zone_id, m.status.label, round(m.distance_to_edge_m))
         ...  for m in cat.check(131.8667, 37.4669, uncertainty_m=3000)
         ...  if m.zone_id == "ta-dokdo"]
-        [('ta-dokdo', 'possibly_inside', 2772)]
+        [('ta-dokdo', 'possibly_inside', 2756)]
         """
         if tolerance_m < 0 or not np.isfinite(tolerance_m):
             raise ValueError(
