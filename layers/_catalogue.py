@@ -298,7 +298,12 @@ class ZoneCatalogue:
         >>> when = dt.datetime(2019, 7, 23, 0, 9, tzinfo=dt.UTC)
         >>> for m in cat.check(132.0019, 37.2416, when):
         ...     if m.inside:
-        ...         print(m.zone_id, m.status.label, m.claimants, round(m.distance_to_edge_m))
+        ...         print(
+        ...             m.zone_id,
+        ...             m.status.label,
+        ...             m.claimants,
+        ...             round(m.distance_to_edge_m),
+        ...         )
         kadiz inside ('KOR',) -43053
         incheon-fir inside ('KOR',) -37073
         ta-dokdo inside ('KOR', 'JPN') -10480
@@ -306,9 +311,11 @@ class ZoneCatalogue:
         A point exactly 25 km north of Dokdo's centre, where Russia said its
         aircraft stayed, with a 3 km uncertainty disc:
 
-        >>> [(m.zone_id, m.status.label, round(m.distance_to_edge_m))
-        ...  for m in cat.check(131.8667, 37.4669, uncertainty_m=3000)
-        ...  if m.zone_id == "ta-dokdo"]
+        >>> [
+        ...     (m.zone_id, m.status.label, round(m.distance_to_edge_m))
+        ...     for m in cat.check(131.8667, 37.4669, uncertainty_m=3000)
+        ...     if m.zone_id == "ta-dokdo"
+        ... ]
         [('ta-dokdo', 'possibly_inside', 2756)]
         """
         if tolerance_m < 0 or not np.isfinite(tolerance_m):

@@ -152,7 +152,10 @@ class MembershipArray:
     @property
     def inside(self) -> NDArray[np.bool_]:
         """(m, n) bool: status inside or boundary."""
-        return (self.status == Status.INSIDE) | (self.status == Status.BOUNDARY)
+        inside: NDArray[np.bool_] = (self.status == Status.INSIDE) | (
+            self.status == Status.BOUNDARY
+        )
+        return inside
 
     @property
     def distance_m(self) -> NDArray[np.float64]:

@@ -272,7 +272,7 @@ class _Rec:
     def add(self, fld: str | None, reason: str) -> None:
         self.f.add(reason, record=self.record, field=fld)
 
-    def str(self, key: str, *, required: bool = True, default: str = "") -> str:
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -404,11 +404,11 @@ def _read_sources(f: _File) -> dict[str, Source]:
         if not _ID_RE.match(sid):
             r.add(None, "source id must be lower-case letters, digits and '-'")
         r.check_keys(_SOURCE_KEYS)
-        url = r.str("url")
+        url = r.text("url")
         if url and not url.lower().startswith(("http://", "https://")):
             r.add("url", f"{url!r} is not an http(s) address")
             url = ""
-        title = r.str("title")
+        title = r.text("title")
         conf = r.confidence()
         if not (url and title):
             continue
@@ -417,11 +417,11 @@ def _read_sources(f: _File) -> dict[str, Source]:
             url=url,
             title=title,
             confidence=conf,
-            publisher=r.str("publisher", required=False),
+            publisher=r.text("publisher", required=False),
             published=r.day("published"),
-            language=r.str("language", required=False),
+            language=r.text("language", required=False),
             retrieved=r.day("retrieved"),
-            note=r.str("note", required=False),
+            note=r.text("note", required=False),
         )
     return out
 
@@ -441,7 +441,7 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
     r.check_keys(
         ("printed", "lat", "lon", "sources", "confidence", "name", "note", "alt")
     )
-    printed = r.str("printed")
+    printed = r.text("printed")
     lat = r.number("lat")
     lon = r.number("lon")
     sources = r.strings("sources")
@@ -486,7 +486,7 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
         if not a.ok:
             continue
         a.check_keys(("printed", "sources", "agrees", "note"))
-        aprinted = a.str("printed")
+        aprinted = a.text("printed")
         asources = a.strings("sources")
         agrees = a.data.get("agrees")
         if not isinstance(agrees, bool):
@@ -510,7 +510,7 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
                         f"{alat:.6f}, {alon:.6f} against the vertex's {lat:.6f}, {lon:.6f}",
                     )
         alts.append(
-            AltPrinted(aprinted, asources, bool(agrees), a.str("note", required=False))
+            AltPrinted(aprinted, asources, bool(agrees), a.text("note", required=False))
         )
     if not printed or math.isnan(lat) or math.isnan(lon):
         return None
@@ -520,8 +520,8 @@ def _read_vertex(f: _File, body: Any, record: str) -> Vertex | None:
         lat=lat,
         sources=sources,
         confidence=conf,
-        name=r.str("name", required=False),
-        note=r.str("note", required=False),
+        name=r.text("name", required=False),
+        note=r.text("note", required=False),
         alts=tuple(alts),
     )
 
@@ -715,7 +715,7 @@ def _close_polyline(
     x_close = minx + 0.05
     first, last = line[0], line[-1]
     ring = [*map(tuple, line), (x_close, float(last[1])), (x_close, float(first[1]))]
-    poly = Polygon(ring)
+    poly: BaseGeometry = Polygon(ring)
     if not poly.is_valid:
         poly = shapely.make_valid(poly)
     area = shapely.difference(poly, region)
@@ -733,7 +733,8 @@ def _close_polyline(
             "the closing region does not span the whole polyline",
         )
         return None
-    return parts[0]
+    closed: BaseGeometry = parts[0]
+    return closed
 
 
 # --------------------------------------------------------------------- zones
@@ -810,7 +811,7 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
     if not r.ok:
         return None
     r.check_keys(_VERSION_FIELDS)
-    label = r.str("version")
+    label = r.text("version")
     if label and not isinstance(label, str):
         label = str(label)
     start = r.instant("valid_from")
@@ -830,7 +831,7 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
             rule = EdgeRule.parse(raw_rule)
         except ValueError as exc:
             r.add("edge_rule", str(exc))
-    derivation = r.str("derivation")
+    derivation = r.text("derivation")
     unc = r.number("uncertainty_m", minimum=0.0)
     conf = r.confidence()
     sources = r.strings("sources")
@@ -842,7 +843,7 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
         partial = False
     vertices = _read_vertices(f, r, "vertex")
     basepoints = _read_vertices(f, r, "basepoint")
-    shape_kind = r.str("shape", required=False, default="polygon")
+    shape_kind = r.text("shape", required=False, default="polygon")
     has_geom_ref = "geometry" in r.data
     geom: BaseGeometry | None = None
     if vertices is not None and has_geom_ref:
@@ -865,7 +866,7 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
             if line is not None:
                 if "closed_by" in r.data:
                     region = _load_geometry_ref(f, r, "closed_by")
-                    side = r.str("closure_side")
+                    side = r.text("closure_side")
                     if region is not None and side:
                         geom = _close_polyline(r, line, region, side)
                 else:
@@ -904,7 +905,7 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
         partial=partial,
         vertices=vertices or (),
         basepoints=basepoints or (),
-        note=r.str("note", required=False),
+        note=r.text("note", required=False),
         origin=f.name,
     )
 
@@ -915,10 +916,10 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
     if not r.ok:
         return None
     r.check_keys(_ZONE_FIELDS)
-    zid = r.str("id")
+    zid = r.text("id")
     if zid and not _ID_RE.match(zid):
         r.add("id", f"{zid!r} must be lower-case letters, digits and '-'")
-    name = r.str("name")
+    name = r.text("name")
     kind = ZoneKind.ADIZ
     raw_kind = r.data.get("kind")
     if raw_kind is None:
@@ -928,7 +929,7 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
             kind = ZoneKind.parse(raw_kind)
         except ValueError as exc:
             r.add("kind", str(exc))
-    declared = r.str("declared_by")
+    declared = r.text("declared_by")
     holder = r.data.get("holder")
     claimants = r.strings("claimants")
     for fld, codes in (
@@ -987,7 +988,7 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
         versions=tuple(versions),
         sources=sources,
         confidence=conf,
-        note=r.str("note", required=False),
+        note=r.text("note", required=False),
         origin=f.name,
     )
     for v in versions:
@@ -1016,9 +1017,9 @@ def _read_reference_line(f: _File, body: Any, index: int) -> ReferenceLine | Non
             "note",
         )
     )
-    rid = r.str("id")
-    name = r.str("name")
-    declared = r.str("declared_by")
+    rid = r.text("id")
+    name = r.text("name")
+    declared = r.text("declared_by")
     rule = EdgeRule.GREAT_CIRCLE
     try:
         rule = EdgeRule.parse(r.data.get("edge_rule", "great_circle"))
@@ -1049,10 +1050,10 @@ def _read_reference_line(f: _File, body: Any, index: int) -> ReferenceLine | Non
         vertices=vertices,
         sources=sources,
         confidence=conf,
-        derivation=r.str("derivation", required=False),
+        derivation=r.text("derivation", required=False),
         uncertainty_m=0.0 if math.isnan(unc) else unc,
         validity=validity,
-        note=r.str("note", required=False),
+        note=r.text("note", required=False),
         origin=f.name,
     )
 
