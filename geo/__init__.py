@@ -7,7 +7,12 @@ degrees, distances in metres (``_m``), nautical miles are 1852 m (``NM``).
 from ._buffer import geodesic_buffer, geodesic_circle
 from ._coords import Position, parse_latitude, parse_longitude, parse_position
 from ._densify import EdgeRule, densify
-from ._distance import BoundaryDistance, signed_distance_m
+from ._distance import (
+    BoundaryDistance,
+    lonlat_pad_deg,
+    reach_bucket_m,
+    signed_distance_m,
+)
 from ._errors import (
     AirmapError,
     CoordinateError,
@@ -60,9 +65,11 @@ __all__ = [
     "geodesic_buffer",
     "geodesic_circle",
     "inverse",
+    "lonlat_pad_deg",
     "normalize_lon",
     "parse_latitude",
     "parse_longitude",
     "parse_position",
+    "reach_bucket_m",
     "signed_distance_m",
 ]

@@ -40,7 +40,7 @@ import shapely
 from ._geodesy import GEOD
 from ._membership import covers_xy
 
-__all__ = ["BoundaryDistance", "signed_distance_m"]
+__all__ = ["BoundaryDistance", "lonlat_pad_deg", "reach_bucket_m", "signed_distance_m"]
 
 _F64 = NDArray[np.float64]
 _I64 = NDArray[np.int64]
@@ -57,6 +57,38 @@ _TOL_S: float = 1e-7
 #: Slack added to every bound, metres (covers floating-point rounding).
 _SLACK: float = 1e-6
 _MAX_ITER = 40
+
+
+def reach_bucket_m(reach_m: float) -> float:
+    """Round a distance up to a power of two (metres), for caching per reach.
+
+    >>> reach_bucket_m(1.0), reach_bucket_m(3000.0)
+    (1.0, 4096.0)
+    """
+    return float(2.0 ** math.ceil(math.log2(max(reach_m, 1e-3))))
+
+
+def lonlat_pad_deg(distance_m: float, max_abs_lat: float) -> float | None:
+    """Planar lon/lat distance (degrees) that no geodesic of ``distance_m`` exceeds.
+
+    For prefilters only (the decision is always geodesic): every point within
+    ``distance_m`` metres of a feature whose latitudes stay within
+    ``±max_abs_lat`` lies within the returned number of degrees of it in the
+    (lon, lat) plane. On WGS84, ``ds² ≥ 110,574² (dφ² + cos²φ dλ²)`` with angles in
+    degrees (110,574 m is the shortest degree of latitude, at the equator; a
+    degree of longitude is never shorter than 110,574 m · cos φ), so a path of
+    length ``s`` moves at most ``s / (110,574 · cos φmax)`` degrees. ``φmax``
+    allows for the path's own reach. Returns ``None`` near the poles, where the
+    bound degenerates.
+
+    >>> round(lonlat_pad_deg(1852.0, 37.0), 6)
+    0.021002
+    """
+    margin_deg = 2.0 * distance_m / 110_574.0 + 1e-6
+    phi = max_abs_lat + margin_deg
+    if phi >= 89.0:
+        return None
+    return distance_m / (110_574.0 * math.cos(math.radians(phi))) * 1.001 + 1e-9
 
 
 def _ecef(lon: _F64, lat: _F64) -> _F64:
@@ -180,6 +212,7 @@ class BoundaryDistance:
         # Largest distance of the geodesic arc from its chord (sagitta bound).
         self._sag = _KAPPA * self._len**2 / 8.0 * 1.001 + _SLACK
         self._build_clusters(np.concatenate(ring_of))
+        self._bands: dict[float, Any] = {}
 
     def _build_clusters(self, ring_of: _I64) -> None:
         nseg = len(ring_of)
@@ -422,12 +455,50 @@ class BoundaryDistance:
         yf = np.ascontiguousarray(y).ravel()
         df = np.ascontiguousarray(dd).ravel()
         out = np.zeros(xf.size, dtype=np.bool_)
+        # Stage 0: a planar band round the boundary that provably holds every
+        # point within the largest distance asked (see _band); cheap for millions.
+        reach = float(np.nanmax(df)) if df.size else 0.0
+        band = self._band(reach) if np.isfinite(reach) else None
+        if band is not None:
+            todo = np.flatnonzero(covers_xy(band, xf, yf))
+        else:
+            todo = np.arange(xf.size)
         nclu = len(self._cstart)
         chunk = int(max(64, min(8192, 1_000_000 // max(nclu, 1))))
-        for i in range(0, xf.size, chunk):
-            sl = slice(i, i + chunk)
-            out[sl] = self._candidates_chunk(xf[sl], yf[sl], df[sl])
+        for i in range(0, todo.size, chunk):
+            sel = todo[i : i + chunk]
+            out[sel] = self._candidates_chunk(xf[sel], yf[sel], df[sel])
         return bool(out[0]) if scalar else out.reshape(shape)
+
+    def _band(self, reach_m: float) -> Any:
+        """A lon/lat polygon holding every point within ``reach_m`` of the boundary.
+
+        Only a prefilter: it is a *superset* (never misses a point), and the
+        decision is taken by the exact bounds after it. Why it is a superset: on
+        WGS84 a geodesic of length ``s`` changes (lat, lon) in degrees by a planar
+        amount of at most ``s / (110,574 m · cos φmax)``, because the metric obeys
+        ``ds² ≥ 110,574² (dφ² + cos²φ dλ²)`` (110,574 m is the shortest degree
+        of latitude, at the equator; a degree of longitude is never shorter than
+        110,574 m · cos φ). The round joins of the planar buffer are polygons
+        inscribed in arcs, so the pad is divided by ``cos(π / (4 · quad_segs))``.
+        Returns ``None`` near the poles, where the bound degenerates. Cached per
+        power-of-two bucket of ``reach_m``.
+        """
+        bucket = reach_bucket_m(reach_m)
+        if bucket in self._bands:
+            return self._bands[bucket]
+        _, miny, _, maxy = self.geometry.bounds
+        pad = lonlat_pad_deg(bucket, max(abs(miny), abs(maxy)))
+        band: Any = None
+        if pad is not None:
+            quad_segs = 8
+            pad = pad / math.cos(math.pi / (4 * quad_segs))
+            band = shapely.buffer(
+                shapely.boundary(self.geometry), pad, quad_segs=quad_segs
+            )
+            shapely.prepare(band)
+        self._bands[bucket] = band
+        return band
 
     def _candidates_chunk(self, lon: _F64, lat: _F64, dist: _F64) -> NDArray[np.bool_]:
         p = _ecef(lon, lat)

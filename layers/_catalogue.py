@@ -11,9 +11,15 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from airmap.geo import BoundaryDistance, Source, UnknownZoneError, as_utc
+from airmap.geo import (
+    BoundaryDistance,
+    Source,
+    UnknownZoneError,
+    as_utc,
+    reach_bucket_m,
+)
 
-from ._check import Membership, MembershipArray, check_arrays, check_point
+from ._check import CellGrid, Membership, MembershipArray, check_arrays, check_point
 from ._load import LoadResult, load_files, load_seeds
 from ._model import ReferenceLine, Zone, ZoneKind, ZoneVersion
 
@@ -90,6 +96,7 @@ class ZoneCatalogue:
             v for z in self._zones.values() for v in z.versions if v.is_area
         )
         self._index_cache: dict[int, BoundaryDistance] = {}
+        self._grid_cache: dict[tuple[int, float], CellGrid] = {}
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -213,6 +220,7 @@ class ZoneCatalogue:
             zones = [z for z in zones if z.id in set(wanted_ids)]
         sub = ZoneCatalogue(zones, self._lines.values(), self.sources)
         sub._index_cache = self._index_cache
+        sub._grid_cache = self._grid_cache
         return sub
 
     # --------------------------------------------------------------- indexes
@@ -223,6 +231,14 @@ class ZoneCatalogue:
             index = BoundaryDistance(version.geometry)
             self._index_cache[key] = index
         return index
+
+    def _grid(self, version: ZoneVersion, reach_m: float) -> CellGrid:
+        key = (id(version), reach_bucket_m(reach_m))
+        grid = self._grid_cache.get(key)
+        if grid is None:
+            grid = CellGrid(version.geometry, key[1])
+            self._grid_cache[key] = grid
+        return grid
 
     # ----------------------------------------------------------------- check
     @overload
@@ -360,9 +376,12 @@ class ZoneCatalogue:
         if np.any(~np.isfinite(unc_arr)) or np.any(unc_arr < 0):
             raise ValueError("uncertainty_m must be finite and ≥ 0")
         times = _to_datetime64(when, x.size)
+        reach = max(float(unc_arr.max()) if unc_arr.size else 0.0, tolerance_m)
+        grids = [self._grid(v, reach) for v in versions]
         return check_arrays(
             versions,
             indexes,
+            grids,
             x,
             y,
             times,

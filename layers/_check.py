@@ -23,15 +23,29 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from airmap.geo import BoundaryDistance, Validity, covers_xy, normalize_lon
+from airmap.geo import (
+    BoundaryDistance,
+    Validity,
+    covers_xy,
+    lonlat_pad_deg,
+    normalize_lon,
+)
 
 from ._model import ZoneKind, ZoneVersion
 
-__all__ = ["Membership", "MembershipArray", "Status", "check_arrays", "check_point"]
+__all__ = [
+    "CellGrid",
+    "Membership",
+    "MembershipArray",
+    "Status",
+    "check_arrays",
+    "check_point",
+]
 
 
 class Status(enum.IntEnum):
@@ -184,52 +198,93 @@ class MembershipArray:
         raise KeyError(f"no row for {key!r}; rows: {', '.join(self.keys)}")
 
 
-def _bbox_mask(
-    bounds: tuple[float, float, float, float],
-    x: NDArray[np.float64],
-    y: NDArray[np.float64],
-    pad_deg_lat: float,
-    pad_deg_lon: float,
-) -> NDArray[np.bool_]:
-    minx, miny, maxx, maxy = bounds
-    ymask = (y >= miny - pad_deg_lat) & (y <= maxy + pad_deg_lat)
-    x0, x1 = minx - pad_deg_lon, maxx + pad_deg_lon
-    xmask = (x >= x0) & (x <= x1)
-    if x1 > 180.0:
-        xmask |= (x + 360.0 >= x0) & (x + 360.0 <= x1)
-    if x0 < -180.0:
-        xmask |= (x - 360.0 >= x0) & (x - 360.0 <= x1)
-    return ymask & xmask
+#: Cell size of the membership grid, degrees.
+CELL_DEG = 0.25
+_NX = round(360 / CELL_DEG)
+_NY = round(180 / CELL_DEG)
+#: Cell classes: no point of the cell can be in the zone or within reach of its
+#: edge; every point of the cell is inside and farther than reach from the edge;
+#: anything else (the exact predicate decides).
+CELL_OUT, CELL_DEEP, CELL_MIXED = 0, 1, 2
 
 
-def _pad_degrees(
-    bounds: tuple[float, float, float, float], metres: float
-) -> tuple[float, float]:
-    """Conservative lat/lon padding (degrees) that covers ``metres`` on the ellipsoid."""
-    if metres <= 0:
-        return 0.0, 0.0
-    lat_pad = metres / 110_574.0 * 1.01  # metres per degree of latitude ≥ 110,574
-    far = min(89.0, max(abs(bounds[1]), abs(bounds[3])) + lat_pad + 0.5)
-    lon_pad = metres / (111_320.0 * np.cos(np.radians(far))) * 1.01
-    return lat_pad, float(min(lon_pad, 360.0))
+def cell_ids(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.int32]:
+    """Index of each point's cell in the global grid (x in [-180, 180], y in [-90, 90])."""
+    ix = np.minimum(((x + 180.0) * (1.0 / CELL_DEG)).astype(np.int32), _NX - 1)
+    iy = np.minimum(((y + 90.0) * (1.0 / CELL_DEG)).astype(np.int32), _NY - 1)
+    out: NDArray[np.int32] = iy * np.int32(_NX) + ix
+    return out
+
+
+class CellGrid:
+    """One zone version's classes on a global 0.25° grid, for one reach (metres).
+
+    Exact by construction: a cell is ``CELL_DEEP`` only when its closed box, grown
+    by a pad that no geodesic of ``reach_m`` can cross (:func:`lonlat_pad_deg`),
+    lies in the zone's interior; ``CELL_OUT`` only when that grown box misses the
+    zone. Points in other cells go through the exact predicate, so results stay
+    bit for bit those of shapely on the zone geometry.
+    """
+
+    def __init__(self, geometry: Any, reach_m: float) -> None:
+        import shapely
+
+        table = np.zeros(_NX * _NY, dtype=np.uint8)
+        minx, miny, maxx, maxy = geometry.bounds
+        pad = lonlat_pad_deg(reach_m, max(abs(miny), abs(maxy)))
+        shifts = (
+            [0.0]
+            + ([-360.0] if maxx > 180.0 else [])
+            + ([360.0] if minx < -180.0 else [])
+        )
+        for shift in shifts:
+            g = shapely.transform(geometry, lambda c, s=shift: c + np.array([s, 0.0]))
+            shapely.prepare(g)
+            gx0, gy0, gx1, gy1 = g.bounds
+            p = 180.0 if pad is None else pad
+            i0 = max(int(np.floor((gx0 - p + 180.0) / CELL_DEG)), 0)
+            i1 = min(int(np.floor((gx1 + p + 180.0) / CELL_DEG)), _NX - 1)
+            j0 = max(int(np.floor((gy0 - p + 90.0) / CELL_DEG)), 0)
+            j1 = min(int(np.floor((gy1 + p + 90.0) / CELL_DEG)), _NY - 1)
+            if i1 < i0 or j1 < j0:
+                continue
+            ii, jj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1))
+            ii, jj = ii.ravel(), jj.ravel()
+            bx0 = ii * CELL_DEG - 180.0
+            by0 = jj * CELL_DEG - 90.0
+            if pad is None:  # near a pole: no shortcut, every cell in range is mixed
+                cls = np.full(ii.size, CELL_MIXED, dtype=np.uint8)
+            else:
+                boxes = shapely.box(
+                    bx0 - pad, by0 - pad, bx0 + CELL_DEG + pad, by0 + CELL_DEG + pad
+                )
+                hit = shapely.intersects(g, boxes)
+                deep = shapely.contains_properly(g, boxes)
+                cls = np.where(
+                    deep, CELL_DEEP, np.where(hit, CELL_MIXED, CELL_OUT)
+                ).astype(np.uint8)
+            flat = jj * _NX + ii
+            # combine shifts: mixed beats deep beats out
+            table[flat] = np.maximum(table[flat], cls)
+        self.table = table
 
 
 def _times_mask(
-    validity: Validity, when: NDArray[np.datetime64] | None, n: int
+    validity: Validity, when: NDArray[np.datetime64], n: int
 ) -> NDArray[np.bool_]:
-    ok = np.ones(n, dtype=bool)
-    if when is None:
-        return ok
+    """Which instants fall in a validity interval (NaT: none)."""
+    ok = ~np.isnat(when)
     if validity.start is not None:
         ok &= when >= np.datetime64(validity.start.replace(tzinfo=None), "ns")
     if validity.end is not None:
         ok &= when < np.datetime64(validity.end.replace(tzinfo=None), "ns")
-    return ok & ~np.isnat(when)
+    return ok
 
 
 def check_arrays(
     versions: Sequence[ZoneVersion],
     indexes: Sequence[BoundaryDistance],
+    grids: Sequence[CellGrid],
     lon: ArrayLike,
     lat: ArrayLike,
     when: NDArray[np.datetime64] | None,
@@ -239,38 +294,47 @@ def check_arrays(
 ) -> MembershipArray:
     """Vectorised kernel behind :meth:`ZoneCatalogue.check` for arrays.
 
-    ``when`` is ``None`` (every version applies) or UTC ``datetime64[ns]`` per point.
+    ``grids`` are the versions' :class:`CellGrid` for a reach of at least
+    ``max(uncertainty_m, tolerance_m)``; ``when`` is ``None`` (every version
+    applies) or UTC ``datetime64[ns]`` per point.
     """
-    x = normalize_lon(np.ravel(np.asarray(lon, dtype=np.float64)))
+    x = np.ravel(np.asarray(lon, dtype=np.float64))
+    if (x >= 180.0).any() or (x < -180.0).any():
+        x = normalize_lon(x)
     y = np.ravel(np.asarray(lat, dtype=np.float64))
     n = x.size
-    unc = np.broadcast_to(np.asarray(uncertainty_m, dtype=np.float64), (n,))
-    band = np.maximum(unc, tolerance_m)
-    reach = float(band.max()) if n else 0.0
+    unc_in = np.asarray(uncertainty_m, dtype=np.float64)
+    scalar_unc = unc_in.ndim == 0
+    unc = np.broadcast_to(unc_in, (n,))
+    reach = max(float(unc_in.max()) if unc_in.size else 0.0, tolerance_m) if n else 0.0
     m = len(versions)
     status = np.zeros((m, n), dtype=np.int8)
     covers = np.zeros((m, n), dtype=bool)
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
     known: list[tuple[NDArray[np.intp], NDArray[np.float64]]] = [empty] * m
-    for row, (v, index) in enumerate(zip(versions, indexes, strict=True)):
-        active = _times_mask(v.validity, when, n)
-        bounds = v.geometry.bounds
-        lat_pad, lon_pad = _pad_degrees(bounds, reach)
-        near_box = active & _bbox_mask(bounds, x, y, lat_pad, lon_pad)
-        idx = np.flatnonzero(near_box)
+    gid = cell_ids(x, y)
+    for row, (v, index, grid) in enumerate(zip(versions, indexes, grids, strict=True)):
+        cls = grid.table[gid]
+        active = None if when is None else _times_mask(v.validity, when, n)
+        if active is not None:
+            cls[~active] = CELL_OUT
+        deep = cls == CELL_DEEP
+        covers[row] = deep
+        status[row] = deep  # Status.INSIDE == 1
+        idx = np.flatnonzero(cls == CELL_MIXED)
         if idx.size:
             xs, ys = x[idx], y[idx]
             cov = covers_xy(v.geometry, xs, ys)
             covers[row, idx] = cov
-            st = np.where(cov, Status.INSIDE, Status.OUTSIDE).astype(np.int8)
+            st = cov.astype(np.int8)  # INSIDE / OUTSIDE
             if reach > 0:
-                cand = index.candidates_within(xs, ys, band[idx])
+                band = np.maximum(unc_in if scalar_unc else unc[idx], tolerance_m)
+                cand = index.candidates_within(xs, ys, band)
                 if cand.any():
                     ci = np.flatnonzero(cand)
                     d = index.distance_m(xs[ci], ys[ci])
-                    signed = np.where(cov[ci], -d, d)
-                    known[row] = (idx[ci], signed)
-                    ui = unc[idx][ci]
+                    known[row] = (idx[ci], np.where(cov[ci], -d, d))
+                    ui = unc[idx[ci]]
                     near_tol = (d <= tolerance_m) & (tolerance_m > 0)
                     near_unc = (~near_tol) & (d < ui)
                     sub = st[ci]
@@ -278,7 +342,7 @@ def check_arrays(
                     sub[near_unc] = Status.POSSIBLY_INSIDE
                     st[ci] = sub
             status[row, idx] = st
-        if when is not None:
+        if active is not None:
             status[row, ~active] = Status.NOT_IN_FORCE
     return MembershipArray(tuple(versions), status, covers, x, y, known, indexes)
 

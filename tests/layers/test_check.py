@@ -207,3 +207,37 @@ def test_out_of_range_positions_are_refused(
         cat.check(lon, lat)
     with pytest.raises(ValueError, match=match):
         cat.check([130.0, lon], [37.0, lat])
+
+
+def test_array_path_bit_for_bit_across_the_antimeridian_and_a_hole(
+    cat: ZoneCatalogue,
+) -> None:
+    rng = np.random.default_rng(11)
+    n = 200_000
+    x = np.concatenate([rng.uniform(170, 180, n // 2), rng.uniform(-180, -170, n // 2)])
+    y = rng.uniform(48.0, 56.0, n)
+    # and the holed square, with points on its vertices and edges
+    hx = np.concatenate(
+        [rng.uniform(129.5, 131.5, n), [130.0, 130.5, 131.0, 130.3, 130.7]]
+    )
+    hy = np.concatenate([rng.uniform(36.5, 38.5, n), [37.0, 37.0, 37.25, 37.5, 37.7]])
+    x, y = np.concatenate([x, hx]), np.concatenate([y, hy])
+    res = cat.check(x, y, tolerance_m=0.0)
+    across = shapely.Polygon(ANTIMERIDIAN)
+    holed = shapely.Polygon(SQUARE, [HOLE])
+    expected_across = shapely.intersects_xy(across, x, y) | shapely.intersects_xy(
+        across, x + 360, y
+    )
+    np.testing.assert_array_equal(res.covers[res.row("across@1")], expected_across)
+    np.testing.assert_array_equal(
+        res.covers[res.row("holed@1")],
+        shapely.intersects_xy(cat.get("holed").versions[0].geometry, x, y),
+    )
+    assert (
+        shapely.intersects_xy(holed, x, y).sum() == res.covers[res.row("holed@1")].sum()
+    )
+    # with the 1 m band, arrays agree with the one-point path on a sample
+    res1 = cat.check(x[::5000], y[::5000])
+    for i, (lon, lat) in enumerate(zip(x[::5000], y[::5000], strict=True)):
+        for m in cat.check(float(lon), float(lat)):
+            assert Status(res1.status[res1.row(m.zone_version.key), i]) is m.status
