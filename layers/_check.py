@@ -216,6 +216,17 @@ def cell_ids(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.int32
     return out
 
 
+class _Shift:
+    """Coordinate transform adding ``dx`` degrees of longitude."""
+
+    def __init__(self, dx: float) -> None:
+        self.dx = np.array([dx, 0.0])
+
+    def __call__(self, coords: NDArray[np.float64]) -> NDArray[np.float64]:
+        out: NDArray[np.float64] = coords + self.dx
+        return out
+
+
 class CellGrid:
     """One zone version's classes on a global 0.25° grid, for one reach (metres).
 
@@ -238,7 +249,7 @@ class CellGrid:
             + ([360.0] if minx < -180.0 else [])
         )
         for shift in shifts:
-            g = shapely.transform(geometry, lambda c, s=shift: c + np.array([s, 0.0]))
+            g = shapely.transform(geometry, _Shift(shift))
             shapely.prepare(g)
             gx0, gy0, gx1, gy1 = g.bounds
             p = 180.0 if pad is None else pad
@@ -248,8 +259,8 @@ class CellGrid:
             j1 = min(int(np.floor((gy1 + p + 90.0) / CELL_DEG)), _NY - 1)
             if i1 < i0 or j1 < j0:
                 continue
-            ii, jj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1))
-            ii, jj = ii.ravel(), jj.ravel()
+            gi, gj = np.meshgrid(np.arange(i0, i1 + 1), np.arange(j0, j1 + 1))
+            ii, jj = gi.ravel(), gj.ravel()
             bx0 = ii * CELL_DEG - 180.0
             by0 = jj * CELL_DEG - 90.0
             if pad is None:  # near a pole: no shortcut, every cell in range is mixed
