@@ -250,6 +250,11 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
 
     if path.is_dir():
         raise CLIError(f"{path}: is a directory, not a file of positions")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        raise CLIError(
+            f"{path}: Parquet positions are not read yet (they come with track input); "
+            "give a CSV with columns lon, lat and optional time, id, uncertainty_m"
+        )
     cat = ZoneCatalogue.load(*args.zones)
     versions = cat.versions
     keys = [v.key for v in versions]
@@ -258,6 +263,7 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
     claims = [";".join(versions[i].zone.claimants) for i in sovereign_rows]
     labels = np.array([s.label for s in sorted(Status)], dtype=object)  # index code + 1
     rows_written = 0
+    progress = sys.stderr.isatty()
 
     def table_for(chunk: Any, first_line: int) -> Any:
         """Validate one chunk and build its output rows."""
@@ -293,6 +299,12 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
                     fh, header=rows_written == 0, index=False, lineterminator="\n"
                 )
                 rows_written += len(out)
+                if progress:
+                    print(
+                        f"\r{rows_written:,} positions checked", end="", file=sys.stderr
+                    )
+        if progress:
+            print(file=sys.stderr)
 
     if args.output:
         with atomic_output(args.output) as fh:
