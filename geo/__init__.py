@@ -13,6 +13,7 @@ from ._distance import (
     reach_bucket_m,
     signed_distance_m,
 )
+from ._enum import ParamEnum
 from ._errors import (
     AirmapError,
     CoordinateError,
@@ -49,6 +50,7 @@ __all__ = [
     "DataError",
     "EdgeRule",
     "InputError",
+    "ParamEnum",
     "Position",
     "Problem",
     "SeedError",

@@ -9,12 +9,12 @@ most ``max_segment_m`` long).
 
 from __future__ import annotations
 
-import enum
 import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._enum import ParamEnum
 from ._geodesy import GEOD
 
 __all__ = ["EdgeRule", "densify"]
@@ -28,7 +28,7 @@ _E2: float = _F * (2.0 - _F)
 _E: float = math.sqrt(_E2)
 
 
-class EdgeRule(enum.Enum):
+class EdgeRule(ParamEnum):
     """How consecutive vertices of a published boundary are joined.
 
     ``great_circle_except_parallels`` is the 14 CFR 99.41 convention: edges are
@@ -44,42 +44,8 @@ class EdgeRule(enum.Enum):
     STRAIGHT_LONLAT = "straight_lonlat"
 
     @classmethod
-    def parse(cls, value: str | EdgeRule) -> EdgeRule:
-        """Return the rule named ``value``; the error lists the valid names.
-
-        Parameters
-        ----------
-        value : str or EdgeRule
-            A rule or its name, e.g. ``"rhumb"``.
-
-        Returns
-        -------
-        EdgeRule
-            The rule.
-
-        Raises
-        ------
-        ValueError
-            If ``value`` names no rule.
-
-        Examples
-        --------
-        >>> EdgeRule.parse("rhumb")
-        <EdgeRule.RHUMB: 'rhumb'>
-        >>> EdgeRule.parse("loxodrome")
-        Traceback (most recent call last):
-        ...
-        ValueError: unknown edge rule 'loxodrome'; expected one of: great_circle_except_parallels, great_circle, rhumb, straight_lonlat
-        """  # noqa: E501
-        if isinstance(value, EdgeRule):
-            return value
-        for m in cls:
-            if m.value == value:
-                return m
-        raise ValueError(
-            f"unknown edge rule {value!r}; expected one of: "
-            + ", ".join(m.value for m in cls)
-        )
+    def _what(cls) -> str:
+        return "edge rule"
 
 
 def _isometric(phi: _F64) -> _F64:

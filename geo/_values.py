@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import math
 from dataclasses import dataclass, field
+
+from ._enum import ParamEnum
 
 __all__ = ["AltitudeBand", "Confidence", "Source", "Validity", "as_utc"]
 
 
-class Confidence(enum.Enum):
+class Confidence(ParamEnum):
     """How far a fact can be trusted (the scale of the project's fact sheets).
 
     ``high``: primary text seen, or two independent good sources agree;
@@ -26,23 +27,21 @@ class Confidence(enum.Enum):
     LOW = "low"
 
     @classmethod
-    def parse(cls, value: str | Confidence) -> Confidence:
-        """Return the grade named by ``value``; the error lists the valid names.
+    def _what(cls) -> str:
+        return "confidence"
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        return {"low-medium": "medium-low", "high-medium": "medium-high"}
+
+    @classmethod
+    def _normalise(cls, text: str) -> str:
+        """Accept ``Medium_Low``, ``medium low`` … as ``medium-low``.
 
         >>> Confidence.parse("low-medium")
         <Confidence.MEDIUM_LOW: 'medium-low'>
         """
-        if isinstance(value, Confidence):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(f"confidence must be a string, got {value!r}")
-        key = value.strip().lower().replace("_", "-").replace(" ", "-")
-        key = {"low-medium": "medium-low", "high-medium": "medium-high"}.get(key, key)
-        for member in cls:
-            if member.value == key:
-                return member
-        valid = ", ".join(m.value for m in cls)
-        raise ValueError(f"unknown confidence {value!r}; expected one of: {valid}")
+        return text.strip().lower().replace("_", "-").replace(" ", "-")
 
     @property
     def rank(self) -> int:
@@ -50,9 +49,6 @@ class Confidence(enum.Enum):
         return {"low": 0, "medium-low": 1, "medium": 2, "medium-high": 3, "high": 4}[
             self.value
         ]
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def as_utc(value: dt.datetime, *, what: str = "datetime") -> dt.datetime:

@@ -12,12 +12,12 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -57,6 +57,7 @@ PRINTED_TOLERANCE_DEG = 1e-5
 #: Published edges are densified so consecutive vertices are at most this far apart.
 DENSIFY_MAX_SEGMENT_M = 5_000.0
 
+_T = TypeVar("_T")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_RE = re.compile(r"^[A-Z]{3}$")
 _SEEDS_PACKAGE = "airmap.seeds"
@@ -315,16 +316,37 @@ class _Rec:
             return ()
         return tuple(value)
 
-    def confidence(self, key: str = "confidence") -> Confidence:
+    def choice(
+        self,
+        key: str,
+        parse: Callable[[Any], _T],
+        default: _T,
+        *,
+        required: bool = True,
+    ) -> _T:
+        """A field read by ``parse`` (an enum's ``parse``); its error is reported."""
         value = self.data.get(key)
         if value is None:
-            self.add(key, "missing")
-            return Confidence.LOW
+            if required:
+                self.add(key, "missing")
+            return default
         try:
-            return Confidence.parse(value)
+            return parse(value)
         except ValueError as exc:
             self.add(key, str(exc))
-            return Confidence.LOW
+            return default
+
+    def confidence(self, key: str = "confidence") -> Confidence:
+        return self.choice(key, Confidence.parse, Confidence.LOW)
+
+    def validity(self) -> Validity:
+        """``valid_from`` / ``valid_to`` as a :class:`Validity` (problems reported)."""
+        start, end = self.instant("valid_from"), self.instant("valid_to")
+        try:
+            return Validity(start, end)
+        except ValueError as exc:
+            self.add("valid_to", str(exc))
+            return Validity()
 
     def instant(self, key: str) -> dt.datetime | None:
         value = self.data.get(key)
@@ -814,23 +836,9 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
     label = r.text("version")
     if label and not isinstance(label, str):
         label = str(label)
-    start = r.instant("valid_from")
-    end = r.instant("valid_to")
-    validity = Validity()
-    try:
-        validity = Validity(start, end)
-    except ValueError as exc:
-        r.add("valid_to", str(exc))
+    validity = r.validity()
     vertical = _read_vertical(r)
-    rule = EdgeRule.GREAT_CIRCLE
-    raw_rule = r.data.get("edge_rule")
-    if raw_rule is None:
-        r.add("edge_rule", "missing")
-    else:
-        try:
-            rule = EdgeRule.parse(raw_rule)
-        except ValueError as exc:
-            r.add("edge_rule", str(exc))
+    rule = r.choice("edge_rule", EdgeRule.parse, EdgeRule.GREAT_CIRCLE)
     derivation = r.text("derivation")
     unc = r.number("uncertainty_m", minimum=0.0)
     conf = r.confidence()
@@ -920,15 +928,7 @@ def _read_zone(f: _File, body: Any, index: int, isos: frozenset[str]) -> Zone | 
     if zid and not _ID_RE.match(zid):
         r.add("id", f"{zid!r} must be lower-case letters, digits and '-'")
     name = r.text("name")
-    kind = ZoneKind.ADIZ
-    raw_kind = r.data.get("kind")
-    if raw_kind is None:
-        r.add("kind", "missing")
-    else:
-        try:
-            kind = ZoneKind.parse(raw_kind)
-        except ValueError as exc:
-            r.add("kind", str(exc))
+    kind = r.choice("kind", ZoneKind.parse, ZoneKind.ADIZ)
     declared = r.text("declared_by")
     holder = r.data.get("holder")
     claimants = r.strings("claimants")
@@ -1020,19 +1020,11 @@ def _read_reference_line(f: _File, body: Any, index: int) -> ReferenceLine | Non
     rid = r.text("id")
     name = r.text("name")
     declared = r.text("declared_by")
-    rule = EdgeRule.GREAT_CIRCLE
-    try:
-        rule = EdgeRule.parse(r.data.get("edge_rule", "great_circle"))
-    except ValueError as exc:
-        r.add("edge_rule", str(exc))
+    rule = r.choice("edge_rule", EdgeRule.parse, EdgeRule.GREAT_CIRCLE, required=False)
     sources = r.strings("sources")
     conf = r.confidence()
     unc = r.number("uncertainty_m", required=False, minimum=0.0)
-    validity = Validity()
-    try:
-        validity = Validity(r.instant("valid_from"), r.instant("valid_to"))
-    except ValueError as exc:
-        r.add("valid_to", str(exc))
+    validity = r.validity()
     vertices = _read_vertices(f, r, "vertex")
     if vertices is None:
         if "vertex" not in r.data:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from airmap.geo import AltitudeBand, Confidence, EdgeRule, Validity
+from airmap.geo import AltitudeBand, Confidence, EdgeRule, ParamEnum, Validity
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -21,7 +20,7 @@ __all__ = [
 ]
 
 
-class ZoneKind(enum.Enum):
+class ZoneKind(ParamEnum):
     """What sort of airspace a zone is; only territorial airspace is sovereign."""
 
     TERRITORIAL_AIRSPACE = "territorial_airspace"
@@ -30,23 +29,13 @@ class ZoneKind(enum.Enum):
     CLAIMED_AIRSPACE = "claimed_airspace"
 
     @classmethod
-    def parse(cls, value: str | ZoneKind) -> ZoneKind:
-        """Return the kind named ``value``; the error lists the valid names."""
-        if isinstance(value, ZoneKind):
-            return value
-        for member in cls:
-            if member.value == value:
-                return member
-        valid = ", ".join(m.value for m in cls)
-        raise ValueError(f"unknown kind {value!r}; expected one of: {valid}")
+    def _what(cls) -> str:
+        return "kind"
 
     @property
     def sovereign(self) -> bool:
         """Whether being inside means being in a state's sovereign airspace."""
         return self is ZoneKind.TERRITORIAL_AIRSPACE
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, slots=True)
