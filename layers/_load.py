@@ -761,18 +761,7 @@ def _close_polyline(
 
 # --------------------------------------------------------------------- zones
 
-_ZONE_FIELDS = (
-    "id",
-    "name",
-    "kind",
-    "declared_by",
-    "holder",
-    "claimants",
-    "sources",
-    "confidence",
-    "note",
-    "version",
-)
+_ZONE_FIELDS = (*_ZONE_KEYS, "sources", "version")
 _VERSION_FIELDS = (
     "version",
     "valid_from",

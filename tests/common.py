@@ -80,3 +80,35 @@ def write_user_zones(path: Path, features: list[dict[str, Any]]) -> Path:
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def resample_boundary(geometry: Any, step_m: float = 10.0) -> tuple[Any, Any]:
+    """Lon and lat arrays of a polygon's boundary resampled every ``step_m`` metres.
+
+    Each edge is taken as a geodesic (pyproj ``Geod.inv_intermediate``), so brute
+    force distances built on it depend on pyproj alone, not on ``airmap.geo``.
+    """
+    import itertools
+
+    import numpy as np
+
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    lons: list[float] = []
+    lats: list[float] = []
+    for ring in [geometry.exterior, *geometry.interiors]:
+        for (x1, y1), (x2, y2) in itertools.pairwise(np.asarray(ring.coords)):
+            r = geod.inv_intermediate(
+                x1,
+                y1,
+                x2,
+                y2,
+                del_s=step_m,
+                initial_idx=0,
+                terminus_idx=0,
+                return_back_azimuth=True,
+            )
+            lons.extend(r.lons)
+            lats.extend(r.lats)
+    return np.asarray(lons), np.asarray(lats)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,6 +11,7 @@ import shapely
 from pyproj import Geod
 
 from airmap.geo import BoundaryDistance, densify, signed_distance_m
+from tests.common import resample_boundary
 
 WGS84 = Geod(ellps="WGS84")
 
@@ -38,26 +37,7 @@ class BruteForce:
     """
 
     def __init__(self, geometry: shapely.Polygon) -> None:
-        lons: list[float] = []
-        lats: list[float] = []
-        rings = [geometry.exterior, *geometry.interiors]
-        for ring in rings:
-            xy = np.asarray(ring.coords)
-            for (x1, y1), (x2, y2) in itertools.pairwise(xy):
-                r = WGS84.inv_intermediate(
-                    x1,
-                    y1,
-                    x2,
-                    y2,
-                    del_s=10.0,
-                    initial_idx=0,
-                    terminus_idx=0,
-                    return_back_azimuth=True,
-                )
-                lons.extend(r.lons)
-                lats.extend(r.lats)
-        self.lon = np.asarray(lons)
-        self.lat = np.asarray(lats)
+        self.lon, self.lat = resample_boundary(geometry, 10.0)
         self.block = 100
 
     def __call__(self, x: float, y: float) -> float:

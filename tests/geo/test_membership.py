@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
@@ -11,6 +9,7 @@ import shapely
 from pyproj import Geod
 
 from airmap.geo import BoundaryDistance, covers_xy, densify, normalize_lon
+from tests.common import resample_boundary
 
 WGS84 = Geod(ellps="WGS84")
 
@@ -131,22 +130,7 @@ def test_empty_geometry_covers_nothing() -> None:
 
 def _brute_force(x: float, y: float) -> float:
     """Min of Geod.inv over the synthetic zone's boundary resampled every 10 m."""
-    xy = np.asarray(AM_ZONE.exterior.coords)
-    lons: list[float] = []
-    lats: list[float] = []
-    for (x1, y1), (x2, y2) in itertools.pairwise(xy):
-        r = WGS84.inv_intermediate(
-            x1,
-            y1,
-            x2,
-            y2,
-            del_s=10.0,
-            initial_idx=0,
-            terminus_idx=0,
-            return_back_azimuth=True,
-        )
-        lons.extend(r.lons)
-        lats.extend(r.lats)
+    lons, lats = resample_boundary(AM_ZONE, 10.0)
     n = len(lons)
     return float(np.min(WGS84.inv(np.full(n, x), np.full(n, y), lons, lats)[2]))
 
