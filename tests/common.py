@@ -7,8 +7,24 @@ Shapes are lon/lat rings (closed, GeoJSON order). ``zone_feature`` and
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+
+def under_ci() -> bool:
+    """Whether we run under CI, where a missing prerequisite must fail."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def missing_prerequisite(reason: str) -> None:
+    """Skip locally, fail under CI (``CI=true``), with the same clear message."""
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: a missing prerequisite is a failure)")
+    pytest.skip(reason)
+
 
 #: A 1° × 1° square near Dokdo's latitude (about 88 km × 111 km).
 SQUARE = [[130.0, 37.0], [131.0, 37.0], [131.0, 38.0], [130.0, 38.0], [130.0, 37.0]]

