@@ -113,9 +113,13 @@ def _run(args: argparse.Namespace) -> int:
     if m is not None:
         lat, lon = float(m.group(1)), float(m.group(2))
         if not -90 <= lat <= 90:
+            hint = (
+                f"; did you mean {lon:g},{lat:g}? (the order is LAT,LON)"
+                if -90 <= lon <= 90 and -180 <= lat <= 180
+                else " (give LAT,LON)"
+            )
             raise CLIError(
-                f"position: latitude {lat:g} is outside -90..90 (give LAT,LON)",
-                ExitStatus.USAGE,
+                f"position: latitude {lat:g} is outside -90..90{hint}", ExitStatus.USAGE
             )
         if not -180 <= lon <= 180:
             raise CLIError(

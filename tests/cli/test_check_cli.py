@@ -71,7 +71,11 @@ def test_printed_position_form(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["check", "37.2,132.0", "--when", "2019-07-23T00:09"], "has no time zone"),
         (["check", "37.2,132.0", "--when", "yesterday"], "not an ISO 8601 date-time"),
-        (["check", "97.2,132.0"], "latitude 97.2 is outside -90..90"),
+        (["check", "97.2,132.0"], "latitude 97.2 is outside -90..90 (give LAT,LON)"),
+        (
+            ["check", "132.0,37.2"],
+            "latitude 132 is outside -90..90; did you mean 37.2,132?",
+        ),
         (["check", "somewhere"], "is neither a file nor a position"),
         (["check", "37.2,132.0", "--uncertainty", "-3"], "--uncertainty"),
     ],
