@@ -823,8 +823,6 @@ def _read_version(f: _File, zone_id: str, body: Any, index: int) -> ZoneVersion 
         return None
     r.check_keys(_VERSION_FIELDS)
     label = r.text("version")
-    if label and not isinstance(label, str):
-        label = str(label)
     validity = r.validity()
     vertical = _read_vertical(r)
     rule = r.choice("edge_rule", EdgeRule.parse, EdgeRule.GREAT_CIRCLE)

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import enum
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,8 +93,3 @@ def write_error(stream: IO[str], message: str) -> None:
     """Print ``airmap: error: <message>`` as one line."""
     one_line = " ".join(str(message).split())
     print(f"airmap: error: {one_line}", file=stream)
-
-
-def stdout() -> TextIO:
-    """The current standard output (looked up late so tests can swap it)."""
-    return sys.stdout
