@@ -265,7 +265,7 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
     sovereign_rows = [i for i, v in enumerate(versions) if v.zone.kind.sovereign]
     holders = [versions[i].zone.holder or "" for i in sovereign_rows]
     claims = [";".join(versions[i].zone.claimants) for i in sovereign_rows]
-    labels = np.array([s.label for s in sorted(Status)], dtype=object)  # index code + 1
+    labels = [s.label for s in sorted(Status)]  # index: code + 1
     rows_written = 0
     progress = sys.stderr.isatty()
 
@@ -287,7 +287,9 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
         out["sovereign_holder"] = _join(holders, sov)
         out["sovereign_claimants"] = _join(claims, sov)
         for r, key in enumerate(keys):
-            out[f"status:{key}"] = labels[res.status[r].astype(np.int64) + 1]
+            out[f"status:{key}"] = pd.Categorical.from_codes(
+                res.status[r].astype(np.int64) + 1, categories=labels
+            )
         if args.distances:
             dist = res.distance_m
             for r, key in enumerate(keys):
@@ -322,21 +324,24 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
     return ExitStatus.OK
 
 
-def _join(labels: list[str], mask: Any) -> list[str]:
-    """Per column of ``mask`` (rows × points), the labels of the true rows, ';'-joined.
+def _join(labels: list[str], mask: Any) -> Any:
+    """Per column of ``mask`` (rows × points), the labels of its true rows, ';'-joined.
 
-    Repeated labels (two zones held by the same state) appear once.
+    A label may itself list several names (``"KOR;JPN"``); each name appears once
+    per point, in order of first appearance.
     """
     import numpy as np
 
-    n = mask.shape[1]
-    parts: list[list[str]] = [[] for _ in range(n)]
+    names: dict[str, Any] = {}
     for r, label in enumerate(labels):
-        for i in np.flatnonzero(mask[r]):
-            for piece in label.split(";"):
-                if piece and piece not in parts[i]:
-                    parts[i].append(piece)
-    return [";".join(p) for p in parts]
+        for name in filter(None, label.split(";")):
+            names[name] = names[name] | mask[r] if name in names else mask[r].copy()
+    out = np.full(mask.shape[1], "", dtype=object)
+    for name, hit in names.items():
+        if hit.any():
+            cur = out[hit]
+            out[hit] = np.where(cur == "", name, cur + ";" + name)
+    return out
 
 
 def _read_chunks(path: Path) -> Any:
