@@ -288,7 +288,7 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
         out["sovereign_claimants"] = _join(claims, sov)
         for r, key in enumerate(keys):
             out[f"status:{key}"] = pd.Categorical.from_codes(
-                res.status[r].astype(np.int64) + 1, categories=labels
+                res.status[r].astype(np.int64) + 1, categories=pd.Index(labels)
             )
         if args.distances:
             dist = res.distance_m
