@@ -11,6 +11,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter, outside the repository."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
+
+
 HEAVY = ("folium", "branca", "jinja2", "matplotlib")
 
 
@@ -20,13 +32,7 @@ def _modules_after_import(module: str) -> set[str]:
         f"importlib.import_module({module!r}); "
         "print(json.dumps(sorted(sys.modules)))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd="/",
-    )
+    out = run_python(code)
     return set(json.loads(out.stdout))
 
 
@@ -68,13 +74,7 @@ def test_check_command_does_not_load_folium() -> None:
         "print(json.dumps([rc, sorted(m for m in sys.modules if m.split('.')[0] in "
         f"{list(HEAVY)!r})]), file=sys.stderr)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd="/",
-    )
+    out = run_python(code)
     rc, heavy = json.loads(out.stderr.strip().splitlines()[-1])
     assert rc == 0
     assert heavy == []
@@ -84,13 +84,7 @@ def test_check_command_does_not_load_folium() -> None:
 def test_each_package_is_the_folder_in_this_tree(package: str) -> None:
     """A stale install elsewhere must not shadow the working tree."""
     code = f"import airmap.{package} as m; print(m.__file__)"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd="/",
-    )
+    out = run_python(code)
     assert (
         Path(out.stdout.strip()).resolve() == (ROOT / package / "__init__.py").resolve()
     )

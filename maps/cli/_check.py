@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._common import CLIError, ExitStatus, atomic_output, parse_when
+from ._common import CLIError, ExitStatus, add_zones_option, atomic_output, parse_when
 
 _LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
@@ -52,13 +52,7 @@ def add_parser(sub: Any) -> None:
         metavar="M",
         help="boundary band half-width, metres (default 1)",
     )
-    p.add_argument(
-        "--zones",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="add a user zone file (repeatable)",
-    )
+    add_zones_option(p)
     p.add_argument(
         "--format",
         choices=("text", "json"),

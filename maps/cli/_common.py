@@ -9,9 +9,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
-__all__ = ["CLIError", "ExitStatus", "atomic_output", "parse_when"]
+__all__ = ["CLIError", "ExitStatus", "add_zones_option", "atomic_output", "parse_when"]
 
 
 @enum.unique
@@ -32,6 +32,18 @@ class CLIError(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
+
+
+def add_zones_option(parser: Any, dest: str = "zones") -> None:
+    """Add ``--zones FILE`` (repeatable): users' zone files joining the seeds."""
+    parser.add_argument(
+        "--zones",
+        action="append",
+        default=[],
+        metavar="FILE",
+        dest=dest,
+        help="add a user zone file (repeatable)",
+    )
 
 
 @contextlib.contextmanager

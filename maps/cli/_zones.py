@@ -8,7 +8,7 @@ import math
 import sys
 from typing import Any
 
-from ._common import CLIError, ExitStatus
+from ._common import CLIError, ExitStatus, add_zones_option
 
 
 def add_parser(sub: Any) -> None:
@@ -21,21 +21,13 @@ def add_parser(sub: Any) -> None:
             "zone's vertices with their printed forms and sources, or validate zone files."
         ),
     )
-    p.add_argument(
-        "--zones",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="add a user zone file (repeatable)",
-    )
+    add_zones_option(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_list)
     zsub = p.add_subparsers(dest="zones_command", metavar="ACTION")
     show = zsub.add_parser("show", help="show one zone: versions, vertices, sources")
     show.add_argument("zone_id", metavar="ZONE")
-    show.add_argument(
-        "--zones", action="append", default=[], metavar="FILE", dest="zones_extra"
-    )
+    add_zones_option(show, dest="zones_extra")
     show.add_argument(
         "--format", choices=("text", "json"), default="text", dest="format_show"
     )
