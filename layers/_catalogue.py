@@ -224,6 +224,24 @@ class ZoneCatalogue:
         return sub
 
     # --------------------------------------------------------------- indexes
+    def boundary(self, version: ZoneVersion | str) -> BoundaryDistance:
+        """The exact geodesic distance index of a zone version's edge (built once).
+
+        ``version`` is a :class:`ZoneVersion` of this catalogue or its key
+        (``"kadiz@2013"``). Track analysis uses it to place entry and exit
+        instants and to measure penetration depth.
+
+        >>> cat = ZoneCatalogue.default()
+        >>> round(cat.boundary("ta-dokdo@1978").signed_distance_m(132.0019, 37.2416))
+        -10480
+        """
+        if isinstance(version, str):
+            matches = [v for v in self.versions if v.key == version]
+            if not matches:
+                raise UnknownZoneError(version, [v.key for v in self.versions])
+            version = matches[0]
+        return self._index(version)
+
     def _index(self, version: ZoneVersion) -> BoundaryDistance:
         key = id(version)
         index = self._index_cache.get(key)
