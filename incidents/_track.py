@@ -44,8 +44,8 @@ def to_utc_datetime64(
         values.dtype, pd.DatetimeTZDtype
     ):
         idx = pd.DatetimeIndex(values)
-    elif isinstance(values, (pd.Series, pd.Index)) and np.issubdtype(
-        values.dtype, np.datetime64
+    elif isinstance(values, (pd.Series, pd.Index)) and pd.api.types.is_datetime64_dtype(
+        values.dtype
     ):
         raise InputError(
             where,
@@ -72,8 +72,8 @@ def to_utc_datetime64(
             ) from None
     if idx.tz is None:  # pragma: no cover - every naive path raised above
         raise InputError(where, "timestamps have no time zone", field=field_name)
-    out: NDArray[np.datetime64] = idx.tz_convert("UTC").tz_localize(None).to_numpy(
-        dtype="datetime64[ns]"
+    out: NDArray[np.datetime64] = (
+        idx.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]")
     )
     return out
 
@@ -145,7 +145,9 @@ class Track:
         where = self.origin
         rec = f"track {self.id!r}"
         if not isinstance(self.id, str) or not self.id:
-            raise InputError(where, f"track id must be a non-empty string, got {self.id!r}")
+            raise InputError(
+                where, f"track id must be a non-empty string, got {self.id!r}"
+            )
         time = np.asarray(self.time)
         if not np.issubdtype(time.dtype, np.datetime64):
             raise InputError(
@@ -264,9 +266,7 @@ class Track:
         return int(self.time.size)
 
     def __repr__(self) -> str:
-        span = (
-            f"{_fmt(self.time[0])} – {_fmt(self.time[-1])}" if len(self) else "empty"
-        )
+        span = f"{_fmt(self.time[0])} – {_fmt(self.time[-1])}" if len(self) else "empty"
         kind = ", hypothesis" if self.hypothesis else ""
         return f"Track({self.id!r}, {len(self)} samples, {span}{kind})"
 
