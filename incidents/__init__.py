@@ -4,6 +4,72 @@ May import :mod:`airmap.geo`, :mod:`airmap.seeds` and :mod:`airmap.layers`;
 never ``airmap.maps``, folium or branca.
 """
 
+from ._catalogue import IncidentCatalogue, UnknownIncidentError
+from ._load import (
+    IncidentLoad,
+    bearing_sector,
+    derive_position,
+    load_incident_files,
+    load_incident_seeds,
+)
+from ._model import (
+    Actor,
+    Check,
+    CheckForm,
+    Claim,
+    ClaimRole,
+    Event,
+    EventKind,
+    Incident,
+    Landmark,
+    Position,
+    PositionTag,
+    Response,
+    TimePrecision,
+    Window,
+)
 from ._track import Track, to_utc_datetime64
+from ._verdict import (
+    Assessment,
+    CheckResult,
+    ClaimVerdict,
+    DurationTotal,
+    PositionZones,
+    Verdict,
+    assess,
+    paired_intervals,
+)
 
-__all__ = ["Track", "to_utc_datetime64"]
+__all__ = [
+    "Actor",
+    "Assessment",
+    "Check",
+    "CheckForm",
+    "CheckResult",
+    "Claim",
+    "ClaimRole",
+    "ClaimVerdict",
+    "DurationTotal",
+    "Event",
+    "EventKind",
+    "Incident",
+    "IncidentCatalogue",
+    "IncidentLoad",
+    "Landmark",
+    "Position",
+    "PositionTag",
+    "PositionZones",
+    "Response",
+    "TimePrecision",
+    "Track",
+    "UnknownIncidentError",
+    "Verdict",
+    "Window",
+    "assess",
+    "bearing_sector",
+    "derive_position",
+    "load_incident_files",
+    "load_incident_seeds",
+    "paired_intervals",
+    "to_utc_datetime64",
+]

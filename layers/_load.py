@@ -40,6 +40,7 @@ from ._model import AltPrinted, ReferenceLine, Vertex, Zone, ZoneKind, ZoneVersi
 from ._records import ID_RE as _ID_RE
 from ._records import File as _File
 from ._records import Rec as _Rec
+from ._records import known_isos as _known_isos
 from ._records import read_sources as _read_sources
 from ._records import read_text_document as _read_text_document
 
@@ -823,19 +824,6 @@ class LoadResult:
         """Raise :class:`ValidationError` listing every problem, if any."""
         if self.problems:
             raise ValidationError(self.problems)
-
-
-def _known_isos() -> frozenset[str]:
-    """ISO 3166-1 alpha-3 codes shipped in ``seeds/derived/iso3166.json``."""
-    entry = resources.files(_SEEDS_PACKAGE) / "derived" / "iso3166.json"
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    rows = data.get("codes", []) if isinstance(data, dict) else data
-    codes = frozenset(
-        row["alpha3"] for row in rows if isinstance(row, dict) and "alpha3" in row
-    )
-    if not codes:
-        raise ValueError("seeds/derived/iso3166.json lists no codes")
-    return codes
 
 
 def _cited(zone: Zone) -> Iterator[tuple[str, str, str]]:

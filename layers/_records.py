@@ -8,19 +8,28 @@ instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from airmap.geo import Confidence, Problem, Source, Validity
 
-__all__ = ["ID_RE", "File", "Rec", "read_sources", "read_text_document"]
+__all__ = [
+    "ID_RE",
+    "File",
+    "Rec",
+    "known_isos",
+    "read_sources",
+    "read_text_document",
+]
 
 _T = TypeVar("_T")
 #: Ids of sources, zones, incidents …: lower-case letters, digits and '-'.
@@ -253,3 +262,17 @@ def read_sources(f: File) -> dict[str, Source]:
             note=r.text("note", required=False),
         )
     return out
+
+
+@functools.cache
+def known_isos() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes shipped in ``seeds/derived/iso3166.json``."""
+    entry = resources.files("airmap.seeds") / "derived" / "iso3166.json"
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    rows = data.get("codes", []) if isinstance(data, dict) else data
+    codes = frozenset(
+        row["alpha3"] for row in rows if isinstance(row, dict) and "alpha3" in row
+    )
+    if not codes:
+        raise ValueError("seeds/derived/iso3166.json lists no codes")
+    return codes

@@ -1,0 +1,368 @@
+"""The incident model: who flew, what each side says, where, when, and from which sources.
+
+Claims are what someone said (paraphrased, with sources); verdicts are computed by
+:mod:`airmap.incidents._verdict` and never stored with the claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shapely.geometry.base import BaseGeometry
+
+from airmap.geo import Confidence, ParamEnum
+
+from ._track import Track
+
+__all__ = [
+    "Actor",
+    "Check",
+    "CheckForm",
+    "Claim",
+    "ClaimRole",
+    "Event",
+    "EventKind",
+    "Incident",
+    "Landmark",
+    "Position",
+    "PositionTag",
+    "Response",
+    "TimePrecision",
+    "Window",
+]
+
+
+class PositionTag(ParamEnum):
+    """How a position was obtained (``facts/incidents.md`` §0.2)."""
+
+    PUBLISHED = "published"
+    NAMED_PLACE = "named_place"
+    DERIVED = "derived"
+    ESTIMATE = "estimate"
+
+    @classmethod
+    def _what(cls) -> str:
+        return "position tag"
+
+
+class TimePrecision(ParamEnum):
+    """The precision of reported times; sets the tolerance of duration checks."""
+
+    SECOND = "second"
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+
+    @classmethod
+    def _what(cls) -> str:
+        return "time precision"
+
+    @property
+    def seconds(self) -> float:
+        """The length of one unit, seconds."""
+        return {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}[
+            self.value
+        ]
+
+
+class EventKind(ParamEnum):
+    """What a timeline event records."""
+
+    ENTER = "enter"
+    EXIT = "exit"
+    VIOLATION_START = "violation_start"
+    VIOLATION_END = "violation_end"
+    RESPONSE = "response"
+    NOTE = "note"
+
+    @classmethod
+    def _what(cls) -> str:
+        return "event kind"
+
+    @property
+    def needs_zone(self) -> bool:
+        """Entries, exits and violations name the zone they concern."""
+        return self in (
+            EventKind.ENTER,
+            EventKind.EXIT,
+            EventKind.VIOLATION_START,
+            EventKind.VIOLATION_END,
+        )
+
+
+class ClaimRole(ParamEnum):
+    """A claim, or a counter-claim answering another side's claim."""
+
+    CLAIM = "claim"
+    COUNTER_CLAIM = "counter_claim"
+
+    @classmethod
+    def _what(cls) -> str:
+        return "claim role"
+
+
+class CheckForm(ParamEnum):
+    """The machine-checkable forms a claim can carry (``seeds/INCIDENTS.md``)."""
+
+    MEMBERSHIP = "membership"
+    DURATION = "duration"
+    DISTANCE_TO_ZONE = "distance_to_zone"
+    DISTANCE = "distance"
+
+    @classmethod
+    def _what(cls) -> str:
+        return "check form"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When an incident happened: UTC bounds plus the reporter's zone and precision.
+
+    >>> w = Window(
+    ...     dt.datetime(2019, 7, 22, 21, 44, tzinfo=dt.UTC),
+    ...     dt.datetime(2019, 7, 23, 4, 38, tzinfo=dt.UTC),
+    ...     "Asia/Seoul",
+    ...     TimePrecision.MINUTE,
+    ... )
+    >>> w.local(w.start).isoformat()
+    '2019-07-23T06:44:00+09:00'
+    """
+
+    start: dt.datetime
+    end: dt.datetime
+    time_zone: str
+    precision: TimePrecision = TimePrecision.MINUTE
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The reporter's time zone."""
+        return ZoneInfo(self.time_zone)
+
+    def local(self, when: dt.datetime) -> dt.datetime:
+        """An instant in the reporter's local time."""
+        return when.astimezone(self.tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Landmark:
+    """A named reference point that derived positions are measured from."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    tag: PositionTag
+    uncertainty_m: float
+    sources: tuple[str, ...]
+    confidence: Confidence
+    printed: str = ""
+    note: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One group of aircraft (or one responder) in an incident."""
+
+    id: str
+    state: str
+    aircraft: str
+    role: str
+    sources: tuple[str, ...]
+    count: int | None = None
+    service: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One timeline entry: an entry, exit, violation bound, response or note."""
+
+    at: dt.datetime
+    kind: EventKind
+    actors: tuple[str, ...]
+    says: str
+    by: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    precision: TimePrecision
+    zone: str | None = None
+    place: str = ""
+    position: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A tagged position with an uncertainty radius and, if derived, its derivation.
+
+    ``geometry`` is a Point, or for a distance-only statement (``bearing =
+    "any"``) the geodesic ring of points at that distance (a LineString).
+    """
+
+    id: str
+    label: str
+    tag: PositionTag
+    lon: float
+    lat: float
+    uncertainty_m: float
+    derivation: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    geometry: BaseGeometry
+    by: str = ""
+    actors: tuple[str, ...] = ()
+    at: dt.datetime | None = None
+    reading: str = ""
+    #: For derived positions: landmark id, distance and bearing as stated.
+    from_landmark: str = ""
+    distance_m: float = math.nan
+    bearing: str = ""
+
+    @property
+    def is_ring(self) -> bool:
+        """Whether the position is a ring (distance known, bearing not)."""
+        return self.geometry.geom_type != "Point"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One machine-checkable statement inside a claim."""
+
+    form: CheckForm
+    #: Position or track id (membership, distance).
+    subject: str = ""
+    #: ``"inside"`` or ``"outside"`` (membership).
+    relation: str = ""
+    zone: str = ""
+    actors: tuple[str, ...] = ()
+    minutes: float = math.nan
+    #: Pair violation_start/_end events instead of enter/exit (duration).
+    violation: bool = False
+    #: Landmark or position id (distance forms).
+    origin_point: str = ""
+    about_m: float = math.nan
+    tolerance_m: float = math.nan
+    at_least_m: float = math.nan
+    at_most_m: float = math.nan
+
+    def describe(self) -> str:
+        """The check in words."""
+        if self.form is CheckForm.MEMBERSHIP:
+            return f"{self.subject} {self.relation} {self.zone}"
+        if self.form is CheckForm.DURATION:
+            what = "in violation of" if self.violation else "in"
+            return (
+                f"{' + '.join(self.actors)} {what} {self.zone} for "
+                f"{self.minutes:g} min in all"
+            )
+        target = self.zone if self.form is CheckForm.DISTANCE_TO_ZONE else self.subject
+        return f"distance from {self.origin_point} to {target} {self.bound_text()}"
+
+    def bound_text(self) -> str:
+        """The stated distance bound, in words."""
+        if not math.isnan(self.about_m):
+            tol = "" if math.isnan(self.tolerance_m) else f" ± {self.tolerance_m:g} m"
+            return f"about {self.about_m:g} m{tol}"
+        if not math.isnan(self.at_least_m):
+            return f"at least {self.at_least_m:g} m"
+        return f"at most {self.at_most_m:g} m"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one side says, in our words, with sources; checks make it testable."""
+
+    id: str
+    role: ClaimRole
+    by: str
+    speaker: str
+    says: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    checks: tuple[Check, ...] = ()
+    conflicts_with: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """What the responding side did (scramble, warnings, warning fire, protests)."""
+
+    by: str
+    action: str
+    sources: tuple[str, ...]
+    at: dt.datetime | None = None
+    conflicts_with: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One reported incident with its claims, counter-claims, positions and tracks."""
+
+    id: str
+    title: str
+    window: Window
+    summary: str
+    sources: tuple[str, ...]
+    confidence: Confidence
+    actors: tuple[Actor, ...] = ()
+    events: tuple[Event, ...] = ()
+    positions: tuple[Position, ...] = ()
+    tracks: tuple[Track, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    responses: tuple[Response, ...] = ()
+    region: str = ""
+    note: str = ""
+    origin: str = field(default="", compare=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Incident({self.id!r}, {len(self.claims)} claims, "
+            f"{len(self.positions)} positions, {len(self.tracks)} tracks)"
+        )
+
+    def position(self, position_id: str) -> Position:
+        """A position of this incident by id."""
+        for p in self.positions:
+            if p.id == position_id:
+                return p
+        raise KeyError(f"incident {self.id}: no position {position_id!r}")
+
+    def track(self, track_id: str) -> Track:
+        """A track of this incident by id."""
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(f"incident {self.id}: no track {track_id!r}")
+
+    def actor(self, actor_id: str) -> Actor:
+        """An actor of this incident by id."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(f"incident {self.id}: no actor {actor_id!r}")
+
+    def claim(self, claim_id: str) -> Claim:
+        """A claim of this incident by id."""
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        raise KeyError(f"incident {self.id}: no claim {claim_id!r}")
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        """Flat properties for exports and popups."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "start": self.window.start.isoformat(),
+            "end": self.window.end.isoformat(),
+            "time_zone": self.window.time_zone,
+            "time_precision": self.window.precision.value,
+            "confidence": self.confidence.value,
+            "sources": list(self.sources),
+        }
