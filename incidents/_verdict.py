@@ -334,12 +334,12 @@ def _duration(check: Check, incident: Incident) -> CheckResult:
 
 
 def _point(
-    incident: Incident, catalogue_landmarks: dict[str, Any], ref: str
+    incident: Incident, landmarks: dict[str, Any], ref: str
 ) -> tuple[float, float, float, str]:
     for p in incident.positions:
         if p.id == ref:
             return p.lon, p.lat, p.uncertainty_m, p.label
-    lm = catalogue_landmarks[ref]
+    lm = landmarks[ref]
     return lm.lon, lm.lat, lm.uncertainty_m, lm.name
 
 
@@ -384,7 +384,7 @@ def _distance_to_zone(
     catalogue: ZoneCatalogue,
     landmarks: dict[str, Any],
 ) -> CheckResult:
-    lon, lat, unc, name = _point(incident, landmarks, check.origin_point)
+    lon, lat, unc, _ = _point(incident, landmarks, check.origin_point)
     version = _version(catalogue, check.zone, incident.window.start)
     if version is None or not version.is_area:
         return CheckResult(
