@@ -127,7 +127,7 @@ def derive_position(
         return float(x), float(y), 0.0
     lo = max(distance_m - distance_uncertainty_m, 0.0)
     hi = distance_m + distance_uncertainty_m
-    n_az = max(int(math.ceil(2 * half_width_deg / 0.25)), 1) + 1
+    n_az = max(math.ceil(2 * half_width_deg / 0.25), 1) + 1
     az = np.linspace(azimuth_deg - half_width_deg, azimuth_deg + half_width_deg, n_az)
     depth = np.linspace(lo, hi, 101)
     edge_az = np.concatenate(
@@ -547,13 +547,15 @@ def _read_incident(f: File, body: Any, index: int, ctx: _Ctx) -> Incident | None
     )
     cites = r.cited()
     conf = r.confidence()
+    # References are checked against every declared id, valid or not, so that one
+    # bad position is reported once and not again by each claim that names it.
+    actor_ids = _declared(r, "actor")
+    pos_ids = _declared(r, "position")
+    track_ids = _declared(r, "track")
     actors = _read_actors(f, r, rec, ctx)
-    actor_ids = {a.id for a in actors}
     positions = _read_positions(f, r, rec, ctx, tz, actor_ids)
-    pos_ids = {p.id for p in positions}
     events = _read_events(f, r, rec, ctx, tz, actor_ids, pos_ids, precision, conf)
     tracks = _read_tracks(f, r, rec, ctx, tz, actor_ids, positions)
-    track_ids = {t.id for t in tracks}
     claims = _read_claims(f, r, rec, ctx, actor_ids, pos_ids, track_ids)
     responses = _read_responses(f, r, rec, ctx, tz)
     _check_unique(r, "position", [p.id for p in positions] + [t.id for t in tracks])
@@ -576,6 +578,15 @@ def _read_incident(f: File, body: Any, index: int, ctx: _Ctx) -> Incident | None
         note=r.text("note", required=False),
         origin=f.name,
     )
+
+
+def _declared(r: Rec, key: str) -> set[str]:
+    items = r.data.get(key, [])
+    if not isinstance(items, list):
+        return set()
+    return {
+        b["id"] for b in items if isinstance(b, dict) and isinstance(b.get("id"), str)
+    }
 
 
 def _check_unique(r: Rec, what: str, ids: list[str]) -> None:
