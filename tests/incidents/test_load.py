@@ -43,7 +43,7 @@ def base_doc() -> dict[str, Any]:
     return {
         "source": {"rep": SOURCE},
         "landmark": {
-            "dokdo": {
+            "test-dokdo": {
                 "name": "Dokdo centre",
                 "lat": DOKDO[1],
                 "lon": DOKDO[0],
@@ -53,7 +53,7 @@ def base_doc() -> dict[str, Any]:
                 "sources": ["rep"],
                 "confidence": "medium",
             },
-            "ulleungdo": {
+            "test-ulleungdo": {
                 "name": "Ulleungdo",
                 "lat": ULLEUNGDO[1],
                 "lon": ULLEUNGDO[0],
@@ -98,7 +98,7 @@ def base_doc() -> dict[str, Any]:
                         "id": "pass-1",
                         "label": "12 km east of Dokdo",
                         "tag": "derived",
-                        "from": "dokdo",
+                        "from": "test-dokdo",
                         "distance_m": 12000,
                         "distance_uncertainty_m": 500,
                         "bearing": "E",
@@ -442,7 +442,7 @@ def test_distance_only_statement_is_a_ring(
             "id": "ring",
             "label": "more than 25 km away",
             "tag": "derived",
-            "from": "dokdo",
+            "from": "test-dokdo",
             "distance_m": 25000,
             "distance_uncertainty_m": 0,
             "bearing": "any",
