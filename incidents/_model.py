@@ -33,6 +33,7 @@ __all__ = [
     "Response",
     "TimePrecision",
     "Window",
+    "format_minutes",
 ]
 
 
@@ -116,6 +117,28 @@ class CheckForm(ParamEnum):
     @classmethod
     def _what(cls) -> str:
         return "check form"
+
+
+def format_minutes(minutes: float) -> str:
+    """A duration given in minutes, in words: ``42 min``, ``17 s``, ``4 h 18 min``.
+
+    >>> (
+    ...     format_minutes(42),
+    ...     format_minutes(17 / 60),
+    ...     format_minutes(258),
+    ...     format_minutes(2.5),
+    ... )
+    ('42 min', '17 s', '4 h 18 min', '2 min 30 s')
+    """
+    seconds = round(minutes * 60)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if seconds < 120 and s:
+        return f"{seconds} s"
+    parts = ([f"{h} h"] if h else []) + ([f"{m} min"] if m or not h else [])
+    if s:
+        parts.append(f"{s} s")
+    return " ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +280,7 @@ class Check:
             what = "in violation of" if self.violation else "in"
             return (
                 f"{' + '.join(self.actors)} {what} {self.zone} for "
-                f"{self.minutes:g} min in all"
+                f"{format_minutes(self.minutes)} in all"
             )
         target = self.zone if self.form is CheckForm.DISTANCE_TO_ZONE else self.subject
         return f"distance from {self.origin_point} to {target} {self.bound_text()}"

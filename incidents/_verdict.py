@@ -18,7 +18,16 @@ import numpy as np
 
 from airmap.geo import ParamEnum, inverse
 
-from ._model import Check, CheckForm, Claim, Event, EventKind, Incident, Position
+from ._model import (
+    Check,
+    CheckForm,
+    Claim,
+    Event,
+    EventKind,
+    Incident,
+    Position,
+    format_minutes,
+)
 
 if TYPE_CHECKING:
     from airmap.layers import Membership, ZoneCatalogue, ZoneVersion
@@ -292,6 +301,11 @@ def _track_membership(
     )
 
 
+def _unit(seconds: float) -> str:
+    names = {1.0: "second", 60.0: "minute", 3600.0: "hour", 86400.0: "day"}
+    return names.get(seconds, f"{seconds:g} s")
+
+
 def _hm(t: dt.datetime | None) -> str:
     return "…" if t is None else t.strftime("%H:%M:%S")
 
@@ -312,7 +326,9 @@ def _duration(check: Check, incident: Incident) -> CheckResult:
             f"for {' + '.join(check.actors)} in {check.zone}",
         )
     parts = " + ".join(
-        f"{(b - a).total_seconds() / 60:g}" for t in totals for a, b in t.intervals
+        format_minutes((b - a).total_seconds() / 60)
+        for t in totals
+        for a, b in t.intervals
     )
     precision = max(
         (e.precision.seconds for e in incident.events if e.zone == check.zone),
@@ -323,8 +339,9 @@ def _duration(check: Check, incident: Incident) -> CheckResult:
     tol = n * precision / 60.0
     diff = minutes - check.minutes
     text = (
-        f"from the timeline: {parts} = {minutes:g} min (stated {check.minutes:g} min; "
-        f"tolerance ± {tol:g} min for {n} interval(s) at {precision:g} s precision)"
+        f"from the timeline: {parts} = {format_minutes(minutes)} (stated "
+        f"{format_minutes(check.minutes)}; tolerance ± {format_minutes(tol)} for {n} "
+        f"interval(s) reported to the {_unit(precision)})"
     )
     if unpaired:
         text += f"; {len(unpaired)} unpaired event(s) left out"

@@ -181,6 +181,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _show_text(a: Any, cat: Any, out: TextIO) -> None:
+    from airmap.incidents._model import format_minutes
+
     inc = a.incident
     w = inc.window
     tz = w.tz
@@ -291,10 +293,10 @@ def _show_text(a: Any, cat: Any, out: TextIO) -> None:
         for t in a.totals:
             what = "violating" if t.violation else "in"
             parts = " + ".join(
-                f"{(b - s).total_seconds() / 60:g}" for s, b in t.intervals
+                format_minutes((b - s).total_seconds() / 60) for s, b in t.intervals
             )
             text = (
-                f"{parts} = {t.minutes:g} min"
+                f"{parts} = {format_minutes(t.minutes)}"
                 if t.intervals
                 else "no complete interval"
             )

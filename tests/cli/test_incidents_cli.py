@@ -114,7 +114,7 @@ def test_show_prints_utc_and_local_times_verdicts_and_totals(
     assert "VERDICT: SUPPORTED" in out
     assert "ta-dokdo@1978 (inside" in out
     assert "claimed by KOR,JPN; held by KOR DISPUTED" in out
-    assert "ru-a50 violating ta-dokdo: 3 = 3 min" in out
+    assert "ru-a50 violating ta-dokdo: 3 min = 3 min" in out
 
 
 def test_show_json(user_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
