@@ -5,6 +5,7 @@ never ``airmap.maps``, folium or branca.
 """
 
 from ._catalogue import IncidentCatalogue, UnknownIncidentError
+from ._io import TrackFormat, TrackSet, read_tracks, write_mfjson
 from ._load import (
     IncidentLoad,
     bearing_sector,
@@ -62,6 +63,8 @@ __all__ = [
     "Response",
     "TimePrecision",
     "Track",
+    "TrackFormat",
+    "TrackSet",
     "UnknownIncidentError",
     "Verdict",
     "Window",
@@ -71,5 +74,7 @@ __all__ = [
     "load_incident_files",
     "load_incident_seeds",
     "paired_intervals",
+    "read_tracks",
     "to_utc_datetime64",
+    "write_mfjson",
 ]

@@ -1,4 +1,4 @@
-"""``airmap check``: one position, or a file of positions, against every zone."""
+"""``airmap check``: one position, a file of positions, or a file of tracks, against every zone."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from ._common import CLIError, ExitStatus, add_zones_option, atomic_output, pars
 _LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
 CHUNK_ROWS = 500_000
+#: Default ``--max-gap`` for tracks, seconds.
+DEFAULT_MAX_GAP_S = 60.0
 #: Outside zones are listed when their edge is this near (metres), at most NEARBY_MAX.
 NEARBY_M = 500_000.0
 NEARBY_MAX = 5
@@ -29,7 +31,10 @@ def add_parser(sub: Any) -> None:
         description=(
             "Check one position (LAT,LON such as 37.2416,132.0019, or a printed form "
             'such as "37°14′26.8″N 131°52′10.4″E") or a CSV of positions (columns lon, '
-            "lat; optional time, id, uncertainty_m) against every zone version."
+            "lat; optional time, id, uncertainty_m) against every zone version. With "
+            "--tracks, FILE holds tracks (CSV, Parquet or MF-JSON; OpenSky and traffic "
+            "columns are recognised) and the output lists each entry into and exit "
+            "from a zone, with interpolated instants, time inside and penetration depth."
         ),
     )
     p.add_argument("target", metavar="POSITION|FILE")
@@ -48,7 +53,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--tolerance",
         type=float,
-        default=1.0,
+        default=None,
         metavar="M",
         help="boundary band half-width, metres (default 1)",
     )
@@ -56,8 +61,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--format",
         choices=("text", "json"),
-        default="text",
-        help="output for one position",
+        default=None,
+        help="output for one position (default text)",
     )
     p.add_argument(
         "--distances",
@@ -71,12 +76,55 @@ def add_parser(sub: Any) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="CSV output for a file of positions (default: stdout)",
+        help="CSV output for a file of positions or tracks (default: stdout)",
+    )
+    tracks = p.add_argument_group("tracks")
+    tracks.add_argument(
+        "--tracks",
+        action="store_true",
+        help=(
+            "FILE is a file of tracks (.csv, .parquet, .json/.mfjson); write one CSV "
+            "row per stay inside a zone"
+        ),
+    )
+    tracks.add_argument(
+        "--max-gap",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=(
+            "samples farther apart than this make the instants between them "
+            f"uncertain (default {DEFAULT_MAX_GAP_S:g})"
+        ),
+    )
+    tracks.add_argument(
+        "--zone",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="zone_ids",
+        help="analyse only this zone (id or id@version; repeatable)",
+    )
+    tracks.add_argument(
+        "--skip-missing-positions",
+        action="store_true",
+        help="leave out rows without a latitude/longitude (OpenSky has many)",
     )
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.tracks:
+        return _check_tracks(args)
+    for option, given in (
+        ("--max-gap", args.max_gap is not None),
+        ("--zone", bool(args.zone_ids)),
+        ("--skip-missing-positions", args.skip_missing_positions),
+    ):
+        if given:
+            raise CLIError(f"{option} applies to --tracks only", ExitStatus.USAGE)
+    args.format = args.format or "text"
+    args.tolerance = 1.0 if args.tolerance is None else args.tolerance
     if args.uncertainty < 0 or not math.isfinite(args.uncertainty):
         raise CLIError(
             f"--uncertainty: {args.uncertainty} must be a finite number ≥ 0",
@@ -248,11 +296,7 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
 
     if path.is_dir():
         raise CLIError(f"{path}: is a directory, not a file of positions")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        raise CLIError(
-            f"{path}: Parquet positions are not read yet (they come with track input); "
-            "give a CSV with columns lon, lat and optional time, id, uncertainty_m"
-        )
+    parquet = path.suffix.lower() in (".parquet", ".pq")
     cat = ZoneCatalogue.load(*args.zones)
     versions = cat.versions
     keys = [v.key for v in versions]
@@ -265,7 +309,9 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
 
     def table_for(chunk: Any, first_line: int) -> Any:
         """Validate one chunk and build its output rows."""
-        table = _validate_chunk(path, chunk, first_line, when)
+        table = _validate_chunk(
+            path, chunk, first_line, when, unit="row" if parquet else "line"
+        )
         res = cat.check(
             table["lon"],
             table["lat"],
@@ -292,7 +338,8 @@ def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
 
     def emit(fh: Any) -> None:
         nonlocal rows_written
-        with contextlib.closing(_read_chunks(path)) as chunks:
+        source = _read_parquet_chunks(path) if parquet else _read_chunks(path)
+        with contextlib.closing(source) as chunks:
             for chunk, first_line in chunks:
                 out = table_for(chunk, first_line)
                 out.to_csv(
@@ -413,20 +460,68 @@ def _check_first_rows(path: Path) -> None:
         )
 
 
-def _check_columns(path: Path, columns: list[str]) -> None:
+def _check_columns(path: Path, columns: list[str], *, parquet: bool = False) -> None:
     cols = [c.strip() for c in columns]
+    where, has = (
+        (f"{path}", "the file has") if parquet else (f"{path}:1", "the header has")
+    )
     for need in ("lon", "lat"):
         if need not in cols:
             raise CLIError(
-                f"{path}:1: {need}: missing column (the header has: {', '.join(cols) or 'nothing'})"
+                f"{where}: {need}: missing column ({has}: {', '.join(cols) or 'nothing'})"
             )
     dupes = sorted({c for c in cols if cols.count(c) > 1})
     if dupes:
-        raise CLIError(f"{path}:1: {dupes[0]}: column appears twice")
+        raise CLIError(f"{where}: {dupes[0]}: column appears twice")
+
+
+def _read_parquet_chunks(path: Path) -> Any:
+    """Parquet positions in chunks, as text, so that CSV validation applies unchanged.
+
+    Only the columns the check uses are read. Numbers become their shortest
+    exact text, zone-aware timestamps ISO 8601 text with their offset (naive
+    ones without, which validation then refuses); nulls become empty. Errors
+    name the 1-based row.
+    """
+    import pandas as pd
+
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a declared extra
+        raise CLIError(
+            f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
+        ) from None
+    try:
+        pf = pq.ParquetFile(path)
+    except FileNotFoundError:
+        raise CLIError(f"{path}: no such file") from None
+    except PermissionError:
+        raise CLIError(f"{path}: cannot read: permission denied") from None
+    except Exception as exc:  # pyarrow raises ArrowInvalid and others
+        raise CLIError(f"{path}: not a readable Parquet file: {exc}") from None
+    names = list(pf.schema_arrow.names)
+    _check_columns(path, names, parquet=True)
+    wanted = [c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in names]
+    first_row = 1
+    for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted):
+        if not batch.num_rows:
+            continue
+        chunk = pd.DataFrame(
+            {
+                name: pc.fill_null(pc.cast(arr, pa.string()), "").to_pandas()
+                for name, arr in zip(wanted, batch.columns, strict=True)
+            }
+        )
+        yield chunk, first_row
+        first_row += batch.num_rows
+    if first_row == 1:
+        raise CLIError(f"{path}: no data rows")
 
 
 def _validate_chunk(
-    path: Path, chunk: Any, first_line: int, when: Any
+    path: Path, chunk: Any, first_line: int, when: Any, *, unit: str = "line"
 ) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
@@ -469,6 +564,8 @@ def _validate_chunk(
         times = np.full(len(chunk), np.datetime64(when.replace(tzinfo=None), "ns"))
     if errors:
         i, _, msg = min(errors)
+        if unit == "row":
+            raise CLIError(f"{path}: row {first_line + i}: {msg}")
         raise CLIError(f"{path}:{first_line + i}: {msg}")
     keep = [
         c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in chunk.columns
@@ -525,3 +622,121 @@ def _parse_times(series: Any, errors: list[tuple[int, int, str]]) -> Any:
             vals = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
             out[text_idx[ok]] = vals
     return out
+
+
+# ------------------------------------------------------------------- tracks
+
+
+def _check_tracks(args: argparse.Namespace) -> int:
+    """``check FILE --tracks``: entries into and exits from zones, as CSV."""
+    path = _tracks_path(args.target)
+    for option, given in (
+        ("--distances", args.distances),
+        ("--uncertainty", args.uncertainty != 0.0),
+        ("--tolerance", args.tolerance is not None),
+        ("--format", args.format is not None),
+    ):
+        if given:
+            raise CLIError(f"{option} does not apply to --tracks", ExitStatus.USAGE)
+    max_gap = DEFAULT_MAX_GAP_S if args.max_gap is None else args.max_gap
+    if not (math.isfinite(max_gap) and max_gap > 0):
+        raise CLIError(
+            f"--max-gap: {args.max_gap:g} must be a number of seconds > 0",
+            ExitStatus.USAGE,
+        )
+    when = parse_when(args.when) if args.when else None
+
+    from airmap.geo import UnknownZoneError
+    from airmap.incidents._io import read_tracks
+    from airmap.layers import ZoneCatalogue
+
+    try:
+        tracks = read_tracks(path, skip_missing_positions=args.skip_missing_positions)
+    except FileNotFoundError:
+        raise CLIError(f"{path}: no such file") from None
+    except PermissionError:
+        raise CLIError(f"{path}: cannot read: permission denied") from None
+    if not tracks:
+        why = (
+            f"every one of its {tracks.skipped_rows} rows lacks a position"
+            if tracks.skipped_rows
+            else "no data rows"
+        )
+        raise CLIError(f"{path}: no tracks ({why})")
+    cat = ZoneCatalogue.load(*args.zones)
+    keys = {v.key for v in cat.versions}
+    for zone in args.zone_ids:
+        if zone in keys:
+            continue
+        try:
+            cat.get(zone)
+        except UnknownZoneError as exc:
+            raise CLIError(f"--zone: {exc}", ExitStatus.USAGE) from None
+
+    from airmap.incidents._analysis import analyse_tracks, crossings_frame
+
+    analyses = analyse_tracks(
+        tracks, cat, when=when, max_gap_s=max_gap, zones=args.zone_ids or None
+    )
+    frame = crossings_frame(analyses)
+    if args.output:
+        with atomic_output(args.output) as fh:
+            _write_crossings(frame, fh)
+    else:
+        _write_crossings(frame, sys.stdout)
+    gaps = _count_gaps(analyses)
+    summary = (
+        f"{_plural(len(tracks), 'track')}, {_plural(tracks.samples, 'sample')}: "
+        f"{_plural(len(frame), 'interval')} inside zones, {_plural(gaps, 'gap')} "
+        f"longer than {max_gap:g} s"
+    )
+    if tracks.skipped_rows:
+        summary += f"; {_plural(tracks.skipped_rows, 'row')} without a position skipped"
+    if args.output:
+        summary += f" → {args.output}"
+    print(summary, file=sys.stderr)
+    return ExitStatus.OK
+
+
+def _tracks_path(target: str) -> Path:
+    """The file named by ``target``; a position there is a usage error."""
+    path = Path(target)
+    if path.is_dir():
+        raise CLIError(f"{path}: is a directory, not a file of tracks")
+    if path.exists():
+        return path
+    looks_like_position = _LATLON_RE.match(target) is not None
+    if not looks_like_position:
+        from airmap.geo import CoordinateError, parse_position
+
+        with contextlib.suppress(CoordinateError):
+            parse_position(target)
+            looks_like_position = True
+    if looks_like_position:
+        raise CLIError(
+            f"--tracks needs a file of tracks, not a position ({target!r})",
+            ExitStatus.USAGE,
+        )
+    raise CLIError(f"{path}: no such file")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _write_crossings(frame: Any, fh: Any) -> None:
+    """Crossings as CSV, instants in ISO 8601 UTC with ``Z``."""
+    import pandas as pd
+
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            utc = col.dt.tz_convert("UTC")
+            text = utc.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+            out[name] = text.where(col.notna(), "")
+    out.to_csv(fh, index=False, lineterminator="\n")
+
+
+def _count_gaps(analyses: Any) -> int:
+    return sum(len(a.gaps) for a in analyses)
