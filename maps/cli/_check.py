@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ._common import CLIError, ExitStatus, add_zones_option, atomic_output, parse_when
+from ._incidents import add_incidents_option
 
 _LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"
@@ -37,7 +38,7 @@ def add_parser(sub: Any) -> None:
             "from a zone, with interpolated instants, time inside and penetration depth."
         ),
     )
-    p.add_argument("target", metavar="POSITION|FILE")
+    p.add_argument("target", metavar="POSITION|FILE", nargs="?")
     p.add_argument(
         "--when",
         metavar="TIME",
@@ -110,10 +111,31 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="leave out rows without a latitude/longitude (OpenSky has many)",
     )
+    inc = p.add_argument_group("incidents")
+    inc.add_argument(
+        "--incident",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="incident_ids",
+        help="check every position and track of this incident (repeatable)",
+    )
+    add_incidents_option(inc)
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.incident_ids or args.incidents:
+        if args.target is not None:
+            raise CLIError(
+                "give a position or file, or --incident/--incidents, not both",
+                ExitStatus.USAGE,
+            )
+        return _check_incidents(args)
+    if args.target is None:
+        raise CLIError(
+            "give a position (LAT,LON), a file, or --incident ID", ExitStatus.USAGE
+        )
     if args.tracks:
         return _check_tracks(args)
     for option, given in (
@@ -170,6 +192,108 @@ def _run(args: argparse.Namespace) -> int:
             )
         return _check_point(args, lon, lat, when)
     return _check_file(args, Path(target), when)
+
+
+# ------------------------------------------------------------------ incidents
+
+
+def _check_incidents(args: argparse.Namespace) -> int:
+    """Zones of every position and track of the chosen incidents, as of their time."""
+    from airmap.incidents import IncidentCatalogue, UnknownIncidentError
+    from airmap.layers import ZoneCatalogue
+
+    zones = ZoneCatalogue.load(*args.zones) if args.zones else ZoneCatalogue.default()
+    if args.incidents or args.zones:
+        cat = IncidentCatalogue.load(*args.incidents, zones=zones)
+    else:
+        cat = IncidentCatalogue.default()
+    if args.incident_ids:
+        try:
+            chosen = [cat.get(i) for i in args.incident_ids]
+        except UnknownIncidentError as exc:
+            raise CLIError(str(exc)) from None
+    else:
+        files = {str(Path(f)) for f in args.incidents}
+        chosen = [i for i in cat if i.origin in files]
+    rows: list[dict[str, Any]] = []
+    for inc in chosen:
+        a = cat.assess(inc.id)
+        for pz in a.positions:
+            p = pz.position
+            rows.append(
+                {
+                    "incident": inc.id,
+                    "subject": p.id,
+                    "kind": f"position ({p.tag.value})",
+                    "when": pz.when.isoformat(),
+                    "lat": round(p.lat, 6),
+                    "lon": round(p.lon, 6),
+                    "uncertainty_m": round(p.uncertainty_m, 1),
+                    "zones": [
+                        {
+                            "zone": m.zone_version.key,
+                            "status": m.status.label,
+                            "distance_to_edge_m": round(m.distance_to_edge_m, 1),
+                            "holder": m.holder,
+                            "claimants": list(m.claimants),
+                        }
+                        for m in pz.memberships
+                    ],
+                }
+            )
+        for ta in a.tracks:
+            rows.append(
+                {
+                    "incident": inc.id,
+                    "subject": ta.track.id,
+                    "kind": "hypothesis track" if ta.track.hypothesis else "track",
+                    "when": ta.track.start.isoformat(),
+                    "zones": [
+                        {
+                            "zone": z.key,
+                            "status": "entered" if z.intervals else "not entered",
+                            "inside_s": round(z.total_inside_s, 1),
+                            "closest_approach_m": None
+                            if z.closest_approach_m is None
+                            else round(z.closest_approach_m, 1),
+                            "holder": z.holder,
+                            "claimants": list(z.claimants),
+                        }
+                        for z in ta.zones
+                    ],
+                }
+            )
+    out = sys.stdout
+    if (args.format or "text") == "json":
+        json.dump({"subjects": rows}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return ExitStatus.OK
+    if not rows:
+        print("no positions or tracks in the chosen incidents", file=out)
+    for row in rows:
+        when = row["when"][:16].replace("T", " ")
+        head = f"{row['incident']} / {row['subject']} ({row['kind']}; zones as of {when} UTC)"
+        if "lat" in row:
+            head += (
+                f": {row['lat']:.4f}, {row['lon']:.4f} ± {_km(row['uncertainty_m'])}"
+            )
+        print(head, file=out)
+        if not row["zones"]:
+            print("    in none of the catalogue's zones", file=out)
+        for z in row["zones"]:
+            claim = ",".join(z["claimants"])
+            if "distance_to_edge_m" in z:
+                d = z["distance_to_edge_m"]
+                where = f"{_km(d)} {'inside' if d <= 0 else 'outside'} the edge"
+            elif z["inside_s"] > 0 or z["closest_approach_m"] is None:
+                where = f"{z['inside_s'] / 60:.1f} min inside"
+            else:
+                where = f"closest approach {_km(z['closest_approach_m'])}"
+            print(
+                f"    {z['zone']:<28} {z['status']:<16} {where}; claimed by {claim}",
+                file=out,
+            )
+    return ExitStatus.OK
 
 
 # ------------------------------------------------------------------ one point

@@ -170,3 +170,40 @@ def test_list_with_a_bad_user_file_exits_1(
     assert code == ExitStatus.DATA_ERROR
     assert out == ""
     assert err.startswith(f"airmap: error: {path}: incident x: title: missing")
+
+
+# ------------------------------------------------ airmap check --incident / --incidents
+
+
+def test_check_seeded_incident_positions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["check", "--incident", "2019-07-23-dokdo", "--format", "json"], capsys
+    )
+    assert code == ExitStatus.OK, err
+    rows = {r["subject"]: r for r in json.loads(out)["subjects"]}
+    zones = {z["zone"]: z for z in rows["a50-pass-1-km"]["zones"]}
+    assert zones["ta-dokdo@1978"]["status"] == "inside"
+    assert zones["ta-dokdo@1978"]["claimants"] == ["KOR", "JPN"]
+    track = {z["zone"]: z for z in rows["a50-pass-1-hypothesis"]["zones"]}
+    assert track["ta-dokdo@1978"]["inside_s"] == pytest.approx(180, abs=0.5)
+
+
+def test_check_user_incidents_file(
+    user_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["check", "--incidents", str(user_file)], capsys)
+    assert code == ExitStatus.OK, err
+    assert out.startswith("2019-07-23-test / pass-1 (position (derived); zones as of")
+    assert "ta-dokdo@1978" in out
+    assert "2019-07-23-dokdo" not in out  # only the user's incidents
+
+
+def test_check_position_and_incident_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        ["check", "37.2416,132.0019", "--incident", "2019-07-23-dokdo"], capsys
+    )
+    assert code == ExitStatus.USAGE
+    assert out == ""
+    assert "not both" in err
