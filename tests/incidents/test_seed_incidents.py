@@ -152,13 +152,20 @@ def test_t3_russian_25_km_cannot_be_true_with_the_korean_positions(
 def test_t4_straight_pass_chords(
     cat: IncidentCatalogue, track: str, offset_m: float, chord_km: float
 ) -> None:
-    """A N–S pass at 12 km E / 13 km W crosses a 37.4 / 36.1 km chord (within 1 %)."""
+    """The seeded hypotheses: a N–S pass at 12 km E / 13 km W of the centre.
+
+    The facts' 37.4 / 36.1 km are chords of the 12 NM circle around the centre
+    (reproduced within 1 % in ``test_t4_chords_on_the_12_nm_circle``). Our ta-dokdo is
+    the 12 NM buffer of the surveyed islets, which reach ~0.26 km east and ~0.15 km
+    west of the centre, so its chords are up to ~0.6 km longer; the reported
+    span stays exact because the hypothesis is built to it.
+    """
     a = cat.assess("2019-07-23-dokdo")
     (ta,) = [t for t in a.tracks if t.track.id == track]
     (res,) = [z for z in ta.zones if z.zone_id == "ta-dokdo"]
     (i,) = res.intervals
     chord = WGS84.inv(i.entry_lon, i.entry_lat, i.exit_lon, i.exit_lat)[2]
-    assert chord / 1000 == pytest.approx(chord_km, rel=0.01)
+    assert 0 <= chord / 1000 - chord_km < 0.6
     # The hypothesis is built to the reported span, so the instants are the reported ones.
     inc = cat.get("2019-07-23-dokdo")
     assert ta.track.hypothesis
@@ -169,20 +176,22 @@ def test_t4_straight_pass_chords(
     start, mins = spans[track]
     assert abs((i.entry - start).total_seconds()) < 0.5
     assert i.duration_s == pytest.approx(mins * 60, abs=0.5)
+    # T4: "about 750 km/h" for pass 1 and "about 540 km/h" for pass 2
     speed_kmh = chord / i.duration_s * 3.6
-    assert speed_kmh == pytest.approx(chord_km / (mins / 60), rel=0.01)
+    assert speed_kmh == pytest.approx(750 if mins == 3 else 540, rel=0.03)
     assert inc.track(track).hypothesis.endswith(
         "ahead of each end]"
     ) or "built by code" in (inc.track(track).hypothesis)
 
 
-def test_t4_nautical_reading_chords() -> None:
-    """With 13.9 / 15.7 km offsets the chords are 34.7 / 31.4 km (facts T4).
+def test_t4_chords_on_the_12_nm_circle() -> None:
+    """Facts T4: at 12 / 13 km the chords are 37.4 / 36.1 km; with the nautical-mile
+    reading (13.9 / 15.7 km) 34.7 / 31.4 km — all within 1 %.
 
-    The facts compute on a 12 NM circle around the centre; ``straight_pass`` on that
-    circle reproduces them within 1 %. Our ta-dokdo is the 12 NM buffer of the three
-    surveyed islet points, up to ~0.3 km wider than the circle, which lengthens these
-    near-tangent chords by up to ~0.8 km (dchord/dR = 2R / (chord / 2) ≈ 2.6).
+    The facts compute on the 12 NM circle around the centre; ``straight_pass`` on that
+    circle reproduces them. On our ta-dokdo (the 12 NM buffer of the three surveyed
+    islet points, up to ~0.3 km wider than the circle) these near-tangent chords are up
+    to ~0.8 km longer (dchord/dR = 2R / (chord / 2) ≈ 2.6).
     """
     from shapely.geometry import Point
 
@@ -194,7 +203,12 @@ def test_t4_nautical_reading_chords() -> None:
     ring = geodesic_circle(lon0, lat0, 22_224.0, max_segment_m=20)
     assert ring.contains(Point(lon0, lat0))
     real = ZoneCatalogue.default().boundary("ta-dokdo@1978")
-    for offset, az, expected in ((13_900, 90, 34.7), (15_700, 270, 31.4)):
+    for offset, az, expected in (
+        (12_000, 90, 37.4),
+        (13_000, 270, 36.1),
+        (13_900, 90, 34.7),
+        (15_700, 270, 31.4),
+    ):
         x, y, _ = WGS84.fwd(lon0, lat0, az, offset)
         s_in, s_out = straight_pass(x, y, 180.0, circle.signed_distance_m)
         assert (s_out - s_in) / 1000 == pytest.approx(expected, rel=0.01)
