@@ -1213,9 +1213,9 @@ def _read_claims(
         cites = r.cited()
         conf = r.confidence()
         conflicts = r.strings("conflicts_with", required=False)
-        for c in conflicts:
-            if c not in ids:
-                r.add("conflicts_with", f"unknown claim {c!r} in this incident")
+        for other in conflicts:
+            if other not in ids:
+                r.add("conflicts_with", f"unknown claim {other!r} in this incident")
         checks: list[Check] = []
         raw_checks = r.data.get("check", [])
         if not isinstance(raw_checks, list):
@@ -1280,7 +1280,7 @@ def _read_check(
         if len(given) != 1:
             r.add(None, "give exactly one of about_m, at_least_m, at_most_m")
             return {}
-        out = {given[0]: r.number(given[0], minimum=0)}
+        out: dict[str, float] = {given[0]: r.number(given[0], minimum=0)}
         if "tolerance_m" in d:
             if given[0] != "about_m":
                 r.add("tolerance_m", "only about_m takes a tolerance")
@@ -1324,20 +1324,29 @@ def _read_check(
         b = bounds()
         if len(f.problems) > n0:
             return None
-        return Check(CheckForm.DISTANCE_TO_ZONE, origin_point=origin, zone=zone, **b)
+        return Check(
+            CheckForm.DISTANCE_TO_ZONE, origin_point=origin, zone=zone, **_bkw(b)
+        )
     if "from" in d:
         origin = point_ref("from", positions, landmarks=True)
         subject = point_ref("subject", positions, landmarks=False)
         b = bounds()
         if len(f.problems) > n0:
             return None
-        return Check(CheckForm.DISTANCE, subject=subject, origin_point=origin, **b)
+        return Check(
+            CheckForm.DISTANCE, subject=subject, origin_point=origin, **_bkw(b)
+        )
     r.add(
         None,
         "not a check form: give inside/outside (membership), minutes (duration), "
         "to_zone (distance to a zone) or from + subject (distance)",
     )
     return None
+
+
+def _bkw(b: dict[str, float]) -> dict[str, Any]:
+    keys = ("about_m", "tolerance_m", "at_least_m", "at_most_m")
+    return {k: b.get(k, math.nan) for k in keys}
 
 
 _RESPONSE_KEYS = ("by", "action", "at", "at_local", "sources", "conflicts_with")
