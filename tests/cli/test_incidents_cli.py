@@ -9,7 +9,7 @@ import pytest
 
 from airmap.maps.cli import ExitStatus, main
 
-from ..incidents.test_load import base_doc
+from ..incidents.test_load import BAD_CASES, base_doc
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -207,3 +207,35 @@ def test_check_position_and_incident_is_a_usage_error(
     assert code == ExitStatus.USAGE
     assert out == ""
     assert "not both" in err
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_every_bad_record_kind_exits_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """Acceptance 6: message, exit code, and no file written, for each bad-record kind."""
+    mutate, expected = BAD_CASES[case]
+    doc = base_doc()
+    mutate(doc)
+    for ev in doc["incident"][0]["event"]:
+        for k in [k for k, v in ev.items() if v is None]:
+            del ev[k]
+    path = tmp_path / "inc.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    for argv in (
+        ["incidents", "validate", str(path)],
+        [
+            "incidents",
+            "show",
+            "2019-07-23-test",
+            "--no-seeds",
+            "--incidents",
+            str(path),
+        ],
+        ["check", "--incidents", str(path)],
+    ):
+        code, out, err = run(argv, capsys)
+        assert code == ExitStatus.DATA_ERROR, argv
+        assert out == ""
+        assert expected.replace("inc.json", str(path)) in err
+        assert [p.name for p in tmp_path.iterdir()] == ["inc.json"]
