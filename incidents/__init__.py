@@ -4,6 +4,15 @@ May import :mod:`airmap.geo`, :mod:`airmap.seeds` and :mod:`airmap.layers`;
 never ``airmap.maps``, folium or branca.
 """
 
+from ._analysis import (
+    Gap,
+    Interval,
+    TrackAnalysis,
+    ZoneResult,
+    analyse_track,
+    analyse_tracks,
+    crossings_frame,
+)
 from ._catalogue import IncidentCatalogue, UnknownIncidentError
 from ._io import TrackFormat, TrackSet, read_tracks, write_mfjson
 from ._load import (
@@ -53,9 +62,11 @@ __all__ = [
     "DurationTotal",
     "Event",
     "EventKind",
+    "Gap",
     "Incident",
     "IncidentCatalogue",
     "IncidentLoad",
+    "Interval",
     "Landmark",
     "Position",
     "PositionTag",
@@ -63,13 +74,18 @@ __all__ = [
     "Response",
     "TimePrecision",
     "Track",
+    "TrackAnalysis",
     "TrackFormat",
     "TrackSet",
     "UnknownIncidentError",
     "Verdict",
     "Window",
+    "ZoneResult",
+    "analyse_track",
+    "analyse_tracks",
     "assess",
     "bearing_sector",
+    "crossings_frame",
     "derive_position",
     "load_incident_files",
     "load_incident_seeds",

@@ -120,7 +120,7 @@ def derive_position(
 
     >>> x, y, r = derive_position(131.86667, 37.24167, 12_000, 90, 22.5, 500)
     >>> round(x, 4), round(y, 4), round(r)
-    (132.0023, 37.2416, 4782)
+    (132.0019, 37.2416, 4805)
     """
     x, y = forward(lon, lat, azimuth_deg, distance_m)
     if half_width_deg <= 0 and distance_uncertainty_m <= 0:
