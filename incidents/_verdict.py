@@ -38,6 +38,7 @@ __all__ = [
     "Assessment",
     "CheckResult",
     "ClaimVerdict",
+    "Conflict",
     "DurationTotal",
     "PositionZones",
     "Verdict",
@@ -125,6 +126,20 @@ class PositionZones:
     memberships: tuple[Membership, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two accounts that the geometry says cannot both be true.
+
+    Each account is consistent with its own figures (both checks supported), but
+    one puts the aircraft inside a zone and the other outside it.
+    """
+
+    inside: ClaimVerdict
+    outside: ClaimVerdict
+    zone: str
+    detail: str
+
+
 @dataclass(frozen=True)
 class Assessment:
     """Everything computed for one incident: verdicts, zones, totals, tracks."""
@@ -134,6 +149,7 @@ class Assessment:
     positions: tuple[PositionZones, ...]
     totals: tuple[DurationTotal, ...]
     tracks: tuple[TrackAnalysis, ...] = field(default=())
+    conflicts: tuple[Conflict, ...] = field(default=())
 
     def claim(self, claim_id: str) -> ClaimVerdict:
         """The verdict of one claim, by id."""
@@ -466,7 +482,48 @@ def assess(
         positions,
         tuple(_totals(incident)),
         tuple(tracks.values()),
+        tuple(_conflicts(results)),
     )
+
+
+def _conflicts(results: Sequence[ClaimVerdict]) -> Iterator[Conflict]:
+    """Pairs of declared conflicting claims that are each supported on opposite sides."""
+    by_id = {cv.claim.id: cv for cv in results}
+    seen: set[tuple[str, str, str]] = set()
+    for cv in results:
+        for other_id in cv.claim.conflicts_with:
+            other = by_id.get(other_id)
+            if other is None:
+                continue
+            for a in cv.results:
+                for b in other.results:
+                    if not (
+                        a.check.form is CheckForm.MEMBERSHIP
+                        and b.check.form is CheckForm.MEMBERSHIP
+                        and a.check.zone == b.check.zone
+                        and a.check.relation != b.check.relation
+                        and a.verdict is Verdict.SUPPORTED
+                        and b.verdict is Verdict.SUPPORTED
+                    ):
+                        continue
+                    inside, outside = (
+                        (cv, other) if a.check.relation == "inside" else (other, cv)
+                    )
+                    ra, rb = (a, b) if a.check.relation == "inside" else (b, a)
+                    key = (inside.claim.id, outside.claim.id, a.check.zone)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    yield Conflict(
+                        inside,
+                        outside,
+                        a.check.zone,
+                        f"{inside.claim.id} puts {ra.check.subject} at least "
+                        f"{_fmt_m(ra.margin_m)} inside {a.check.zone}, "
+                        f"{outside.claim.id} puts {rb.check.subject} at least "
+                        f"{_fmt_m(rb.margin_m)} outside it (full uncertainties "
+                        "included): at most one account can be true",
+                    )
 
 
 def _position_zones(

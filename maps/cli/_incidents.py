@@ -107,8 +107,10 @@ def _list(args: argparse.Namespace) -> int:
     if not rows:
         print("no incidents", file=out)
         return ExitStatus.OK
+    width = max(len(inc.id) for inc, _ in rows)
     print(
-        f"{'INCIDENT':<32} {'START (UTC)':<17} {'CLAIMS':>6}  VERDICTS  TITLE", file=out
+        f"{'INCIDENT':<{width}} {'START (UTC)':<17} {'CLAIMS':>6}  VERDICTS  TITLE",
+        file=out,
     )
     for inc, counts in rows:
         summary = "/".join(
@@ -121,7 +123,7 @@ def _list(args: argparse.Namespace) -> int:
             )
         )
         print(
-            f"{inc.id:<32} {inc.window.start:%Y-%m-%d %H:%M}  {len(inc.claims):>6}  "
+            f"{inc.id:<{width}} {inc.window.start:%Y-%m-%d %H:%M}  {len(inc.claims):>6}  "
             f"{summary:<9} {inc.title}",
             file=out,
         )
@@ -143,6 +145,11 @@ def _utc(t: dt.datetime) -> str:
 def _local(t: dt.datetime, tz: Any) -> str:
     loc = t.astimezone(tz)
     return loc.strftime("%Y-%m-%d %H:%M:%S ") + (loc.tzname() or "")
+
+
+def _hms(t: dt.datetime) -> str:
+    """Time of day, rounded to the nearest second."""
+    return (t + dt.timedelta(microseconds=500_000)).strftime("%H:%M:%S")
 
 
 def _latlon(lat: float, lon: float) -> str:
@@ -288,6 +295,16 @@ def _show_text(a: Any, cat: Any, out: TextIO) -> None:
         if c.note:
             _wrap(f"note: {c.note}", "      ", out)
 
+    if a.conflicts:
+        print("\naccounts that cannot both be true (computed):", file=out)
+        for cf in a.conflicts:
+            _wrap(
+                f"- {cf.inside.claim.id} [{cf.inside.claim.by}] vs {cf.outside.claim.id} "
+                f"[{cf.outside.claim.by}]: {cf.detail}",
+                "  ",
+                out,
+            )
+
     if a.totals:
         print("\ntotals from the timeline (paired events):", file=out)
         for t in a.totals:
@@ -358,6 +375,15 @@ def _show_json(a: Any, cat: Any) -> dict[str, Any]:
     return {
         **inc.properties,
         "summary": inc.summary,
+        "conflicts": [
+            {
+                "inside": cf.inside.claim.id,
+                "outside": cf.outside.claim.id,
+                "zone": cf.zone,
+                "detail": cf.detail,
+            }
+            for cf in a.conflicts
+        ],
         "events": [
             {
                 "at_utc": e.at.isoformat(),

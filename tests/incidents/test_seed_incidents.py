@@ -143,6 +143,10 @@ def test_t3_russian_25_km_cannot_be_true_with_the_korean_positions(
         p = inc.position(pid)
         d = WGS84.inv(lm.lon, lm.lat, p.lon, p.lat)[2]
         assert d + p.uncertainty_m < 25_000
+    # ... and the assessment says so, for every Korean/Japanese claim against Russia's.
+    pairs = {(c.inside.claim.id, c.outside.claim.id, c.zone) for c in a.conflicts}
+    for cid in ("kor-violation-1", "kor-violation-2", "jpn-violation-1", "jpn-violation-2"):
+        assert (cid, "rus-no-violation", "ta-dokdo") in pairs
 
 
 @pytest.mark.parametrize(
