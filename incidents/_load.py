@@ -608,18 +608,37 @@ def _items(f: File, r: Rec, key: str) -> list[Any]:
     return value
 
 
+def _records(
+    f: File,
+    parent: _IRec,
+    key: str,
+    rec: str,
+    allowed: Iterable[str],
+    *,
+    named: bool = True,
+) -> Iterator[tuple[_IRec, int]]:
+    """Each table of ``parent[key]`` as a record, with unknown keys reported.
+
+    Also yields the file's problem count before the record's fields are read, so
+    the caller can tell whether the record was clean.
+    """
+    for i, body in enumerate(_items(f, parent, key), start=1):
+        name = body.get("id") if named and isinstance(body, dict) else None
+        label = f"{key} {name}" if isinstance(name, str) and name else f"{key} #{i}"
+        r = _IRec(f, body, f"{rec}, {label}", parent.ctx)
+        if not r.ok:
+            continue
+        r.check_keys(allowed)
+        yield r, len(f.problems)
+
+
 _ACTOR_KEYS = ("id", "state", "service", "aircraft", "count", "role", "sources", "note")
 _ROLES = ("intruder", "responder", "other")
 
 
-def _read_actors(f: File, parent: Rec, rec: str, ctx: _Ctx) -> list[Actor]:
+def _read_actors(f: File, parent: _IRec, rec: str, ctx: _Ctx) -> list[Actor]:
     out: list[Actor] = []
-    for i, body in enumerate(_items(f, parent, "actor"), start=1):
-        name = body.get("id") if isinstance(body, dict) else None
-        r = _IRec(f, body, f"{rec}, actor {name or f'#{i}'}", ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_ACTOR_KEYS)
+    for r, _ in _records(f, parent, "actor", rec, _ACTOR_KEYS):
         aid = r.ident()
         state = r.iso("state")
         aircraft = r.text("aircraft")
@@ -704,12 +723,7 @@ def _read_events(
     conf: Confidence,
 ) -> list[Event]:
     out: list[Event] = []
-    for i, body in enumerate(_items(f, parent, "event"), start=1):
-        r = _IRec(f, body, f"{rec}, event #{i}", ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_EVENT_KEYS)
-        n0 = len(f.problems)
+    for r, n0 in _records(f, parent, "event", rec, _EVENT_KEYS, named=False):
         at = r.when("at", tz, required=True)
         kind = r.choice("kind", EventKind.parse, EventKind.NOTE)
         who = _actor_refs(r, "actors", actors, required=kind.needs_zone)
@@ -779,13 +793,7 @@ def _read_positions(
     actors: set[str],
 ) -> list[Position]:
     out: list[Position] = []
-    for i, body in enumerate(_items(f, parent, "position"), start=1):
-        name = body.get("id") if isinstance(body, dict) else None
-        r = _IRec(f, body, f"{rec}, position {name or f'#{i}'}", ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_POSITION_KEYS)
-        n0 = len(f.problems)
+    for r, n0 in _records(f, parent, "position", rec, _POSITION_KEYS):
         pid = r.ident()
         label = r.text("label")
         if "tag" not in r.data:
@@ -988,14 +996,8 @@ def _read_tracks(
 ) -> list[Track]:
     out: list[Track] = []
     by_id = {p.id: p for p in positions}
-    for i, body in enumerate(_items(f, parent, "track"), start=1):
-        name = body.get("id") if isinstance(body, dict) else None
-        trec = f"{rec}, track {name or f'#{i}'}"
-        r = _IRec(f, body, trec, ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_TRACK_KEYS)
-        n0 = len(f.problems)
+    for r, n0 in _records(f, parent, "track", rec, _TRACK_KEYS):
+        trec = r.record
         tid = r.ident()
         _actor_refs(r, "actors", actors, required=False)
         cites = r.cited()
@@ -1197,14 +1199,8 @@ def _read_claims(
     out: list[Claim] = []
     raw = _items(f, parent, "claim")
     ids = {b.get("id") for b in raw if isinstance(b, dict)}
-    for i, body in enumerate(raw, start=1):
-        name = body.get("id") if isinstance(body, dict) else None
-        crec = f"{rec}, claim {name or f'#{i}'}"
-        r = _IRec(f, body, crec, ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_CLAIM_KEYS)
-        n0 = len(f.problems)
+    for r, n0 in _records(f, parent, "claim", rec, _CLAIM_KEYS):
+        crec = r.record
         cid = r.ident()
         role = r.choice("role", ClaimRole.parse, ClaimRole.CLAIM, required=False)
         by = r.iso("by")
@@ -1356,12 +1352,7 @@ def _read_responses(
     f: File, parent: _IRec, rec: str, ctx: _Ctx, tz: ZoneInfo | None
 ) -> list[Response]:
     out: list[Response] = []
-    for i, body in enumerate(_items(f, parent, "response"), start=1):
-        r = _IRec(f, body, f"{rec}, response #{i}", ctx)
-        if not r.ok:
-            continue
-        r.check_keys(_RESPONSE_KEYS)
-        n0 = len(f.problems)
+    for r, n0 in _records(f, parent, "response", rec, _RESPONSE_KEYS, named=False):
         by = r.iso("by")
         action = r.text("action")
         at = r.when("at", tz, required=False)
