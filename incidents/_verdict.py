@@ -265,6 +265,7 @@ def _membership(
     lo, hi = float(np.min(d)), float(np.max(d))  # signed: negative inside
     where = (
         f"the ring's points are {_fmt_m(lo)} to {_fmt_m(hi)} from the edge"
+        + (" (negative: inside)" if lo < 0 else "")
         if subject_pos.is_ring
         else (
             f"{_fmt_m(-lo)} inside the edge"
@@ -284,9 +285,7 @@ def _membership(
         text = f"{head}: outside even at the edge of the uncertainty, by {_fmt_m(certainly_outside)}"
         return CheckResult(check, verdict, text, certainly_outside, lo)
     reach = min(-certainly_inside, -certainly_outside)
-    text = (
-        f"{head}: undecidable — the uncertainty reaches {_fmt_m(reach)} across the edge"
-    )
+    text = f"{head}: the uncertainty reaches {_fmt_m(reach)} across the edge"
     return CheckResult(check, Verdict.UNDECIDABLE, text, reach, lo)
 
 
