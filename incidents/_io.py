@@ -410,7 +410,7 @@ def _plan(
             if found is None:
                 raise where.header_error(
                     f"missing column: none of {', '.join(candidates)} ({has}: "
-                    f"{listing}); name it with columns={{'{role}': ...}}",
+                    f"{listing}); rename the column, or pass columns={{'{role}': ...}} to read_tracks",
                     role,
                 )
         roles[role] = found

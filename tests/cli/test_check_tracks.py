@@ -171,7 +171,7 @@ BAD_TRACKS = [
     pytest.param(
         f"track_id,time,latitude_deg,lon\na,{T[0]},37.5,{LON}\n",
         ":1: lat: missing column: none of lat, latitude (the header has: track_id, "
-        "time, latitude_deg, lon); name it with columns={'lat': ...}",
+        "time, latitude_deg, lon); rename the column, or pass columns={'lat': ...} to read_tracks",
         id="missing-column",
     ),
     pytest.param(

@@ -189,13 +189,13 @@ CSV_ERRORS = [
     pytest.param(
         "track_id,tim,lat,lon\na,2019-07-23T00:09Z,37,131\n",
         ":1: time: missing column: none of time, timestamp (the header has: "
-        "track_id, tim, lat, lon); name it with columns={'time': ...}",
+        "track_id, tim, lat, lon); rename the column, or pass columns={'time': ...} to read_tracks",
         id="missing-column",
     ),
     pytest.param(
         "time,lat,lon\n2019-07-23T00:09Z,37,131\n",
         ":1: id: missing column: none of track_id, flight_id, icao24, callsign "
-        "(the header has: time, lat, lon); name it with columns={'id': ...}",
+        "(the header has: time, lat, lon); rename the column, or pass columns={'id': ...} to read_tracks",
         id="missing-id-column",
     ),
     pytest.param(
@@ -439,7 +439,7 @@ def test_parquet_errors_name_rows(tmp_path: Path) -> None:
     pq.write_table(pa.table({"icao": ["a"], "time": [T0]}), src)
     with raises_exactly(
         f"{src}: id: missing column: none of track_id, flight_id, icao24, callsign "
-        "(the file has: icao, time); name it with columns={'id': ...}"
+        "(the file has: icao, time); rename the column, or pass columns={'id': ...} to read_tracks"
     ):
         read_tracks(src)
 

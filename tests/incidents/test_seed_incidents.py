@@ -145,7 +145,12 @@ def test_t3_russian_25_km_cannot_be_true_with_the_korean_positions(
         assert d + p.uncertainty_m < 25_000
     # ... and the assessment says so, for every Korean/Japanese claim against Russia's.
     pairs = {(c.inside.claim.id, c.outside.claim.id, c.zone) for c in a.conflicts}
-    for cid in ("kor-violation-1", "kor-violation-2", "jpn-violation-1", "jpn-violation-2"):
+    for cid in (
+        "kor-violation-1",
+        "kor-violation-2",
+        "jpn-violation-1",
+        "jpn-violation-2",
+    ):
         assert (cid, "rus-no-violation", "ta-dokdo") in pairs
 
 
