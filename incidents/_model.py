@@ -33,6 +33,7 @@ __all__ = [
     "Response",
     "TimePrecision",
     "Window",
+    "format_metres",
     "format_minutes",
 ]
 
@@ -117,6 +118,17 @@ class CheckForm(ParamEnum):
     @classmethod
     def _what(cls) -> str:
         return "check form"
+
+
+def format_metres(metres: float) -> str:
+    """A distance in words: ``850 m``, ``30 km``, ``2.19 km``.
+
+    >>> format_metres(850), format_metres(30_000), format_metres(2_190)
+    ('850 m', '30 km', '2.19 km')
+    """
+    if abs(metres) < 1000:
+        return f"{metres:.0f} m"
+    return f"{metres / 1000:.3f}".rstrip("0").rstrip(".") + " km"
 
 
 def format_minutes(minutes: float) -> str:
@@ -286,13 +298,17 @@ class Check:
         return f"distance from {self.origin_point} to {target} {self.bound_text()}"
 
     def bound_text(self) -> str:
-        """The stated distance bound, in words."""
+        """The stated distance bound, in words (``about 30 km ± 5 km``)."""
         if not math.isnan(self.about_m):
-            tol = "" if math.isnan(self.tolerance_m) else f" ± {self.tolerance_m:g} m"
-            return f"about {self.about_m:g} m{tol}"
+            tol = (
+                ""
+                if math.isnan(self.tolerance_m)
+                else f" ± {format_metres(self.tolerance_m)}"
+            )
+            return f"about {format_metres(self.about_m)}{tol}"
         if not math.isnan(self.at_least_m):
-            return f"at least {self.at_least_m:g} m"
-        return f"at most {self.at_most_m:g} m"
+            return f"at least {format_metres(self.at_least_m)}"
+        return f"at most {format_metres(self.at_most_m)}"
 
 
 @dataclass(frozen=True, slots=True)
