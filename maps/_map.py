@@ -1,0 +1,430 @@
+"""Interactive incident maps (folium): zones, incidents, tracks, offline and escaped.
+
+Every piece of text that comes from data (zone names, claims, notes, source titles,
+URLs) goes through :mod:`airmap.maps._escape`; positions are drawn with their
+uncertainty as geodesic polygons (never Leaflet circles); element ids are derived
+from content, so the same inputs render the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airmap.geo import AirmapError, geodesic_circle
+
+from ._escape import display_text, safe_url
+
+if TYPE_CHECKING:
+    import folium
+
+    from airmap.incidents import Assessment, Incident, IncidentCatalogue, Position
+    from airmap.layers import ZoneCatalogue, ZoneVersion
+
+__all__ = ["ZONE_GROUPS", "incident_map", "render_html", "stable_ids"]
+
+#: Layer-control groups of zone kinds, in display order.
+ZONE_GROUPS: dict[str, tuple[str, ...]] = {
+    # largest first, so that smaller zones are drawn (and clicked) on top
+    "FIRs": ("fir",),
+    "ADIZs": ("adiz",),
+    "Territorial airspace": ("territorial_airspace", "claimed_airspace"),
+}
+_KIND_COLOUR = {
+    "adiz": "#d95f02",
+    "territorial_airspace": "#1b9e77",
+    "claimed_airspace": "#66a61e",
+    "fir": "#7570b3",
+}
+#: How each position tag is drawn: outline dash pattern and fill opacity.
+_TAG_STYLE = {
+    "published": ("", 0.35),
+    "named_place": ("", 0.25),
+    "derived": ("6 4", 0.2),
+    "estimate": ("2 4", 0.12),
+}
+_SIDE_COLOUR = {"claim": "#c51b7d", "counter_claim": "#2166ac"}
+
+
+class MapError(AirmapError, ValueError):
+    """A map cannot be built as asked (unknown incident, unknown zone kind, …)."""
+
+
+# ------------------------------------------------------------------ text pieces
+
+
+def _p(label: str, value: str) -> str:
+    return f"<b>{display_text(label)}</b> {display_text(value)}"
+
+
+def _links(ids: Iterable[str], sources: Any) -> str:
+    parts = []
+    for sid in ids:
+        src = sources.get(sid)
+        if src is None:
+            parts.append(display_text(sid))
+            continue
+        title = display_text(src.title)
+        url = safe_url(src.url)
+        conf = display_text(src.confidence.value)
+        if url is None:
+            parts.append(f"{title} ({conf})")
+        else:
+            parts.append(
+                f'<a href="{url}" target="_blank" rel="noopener noreferrer">'
+                f"{title}</a> ({conf})"
+            )
+    return "<br>".join(parts)
+
+
+def _when(t: dt.datetime, tz: Any) -> str:
+    loc = t.astimezone(tz)
+    return f"{t:%Y-%m-%d %H:%M:%S} UTC ({loc:%Y-%m-%d %H:%M:%S} {loc.tzname()})"
+
+
+# ----------------------------------------------------------------------- zones
+
+
+def _zone_popup(v: ZoneVersion, sources: Any) -> str:
+    z = v.zone
+    disputed = len(z.claimants) > 1
+    rows = [
+        f"<b>{display_text(z.name)}</b>",
+        _p("zone", v.key),
+        _p("kind", z.kind.value),
+        _p("declared by", z.declared_by),
+        _p("held by", z.holder or "—"),
+        _p("claimed by", ", ".join(z.claimants) + (" (DISPUTED)" if disputed else "")),
+        _p("in force", str(v.validity)),
+        _p(
+            "uncertainty",
+            f"± {v.uncertainty_m:,.0f} m; confidence {v.confidence.value}",
+        ),
+        _p("derivation", v.derivation),
+    ]
+    if v.partial:
+        rows.append(_p("partial", "only part of this zone is known"))
+    rows.append("<b>sources</b><br>" + _links(v.sources or z.sources, sources))
+    return "<br>".join(rows)
+
+
+def _zone_layers(m: folium.Map, versions: Sequence[ZoneVersion], sources: Any) -> None:
+    import folium
+
+    groups: dict[str, folium.FeatureGroup] = {}
+    for group, kinds in ZONE_GROUPS.items():
+        if any(v.zone.kind.value in kinds for v in versions):
+            groups[group] = folium.FeatureGroup(name=group)
+            groups[group].add_to(m)
+    for v in versions:
+        if not v.is_area:
+            continue
+        group = next(
+            g for g, kinds in ZONE_GROUPS.items() if v.zone.kind.value in kinds
+        )
+        colour = _KIND_COLOUR.get(v.zone.kind.value, "#666666")
+        disputed = len(v.zone.claimants) > 1
+        feature = {
+            "type": "Feature",
+            "geometry": v.__geo_interface__["geometry"],
+            "properties": {"key": v.key, "disputed": disputed},
+        }
+        style = {
+            "color": colour,
+            "weight": 3 if disputed else 2,
+            "fillColor": colour,
+            "fillOpacity": 0.08,
+            "dashArray": "10 6" if disputed else None,
+            "className": "airmap-zone" + (" airmap-disputed" if disputed else ""),
+        }
+        layer = folium.GeoJson(
+            feature,
+            name=v.key,
+            style_function=lambda _f, s=style: s,
+            tooltip=folium.Tooltip(display_text(f"{v.zone.name} ({v.key})")),
+        ).add_to(groups[group])
+        folium.Popup(_zone_popup(v, sources), max_width=420).add_to(layer)
+
+
+def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> None:
+    import folium
+
+    lines = zones.reference_lines
+    if not lines:
+        return
+    group = folium.FeatureGroup(name="Reference lines").add_to(m)
+    for ln in lines:
+        popup = "<br>".join(
+            [
+                f"<b>{display_text(ln.name)}</b>",
+                _p("line", ln.id),
+                _p("declared by", ln.declared_by),
+                "<b>sources</b><br>" + _links(ln.sources, sources),
+            ]
+        )
+        layer = folium.GeoJson(
+            {"type": "Feature", "geometry": _geom(ln.geometry), "properties": {}},
+            style_function=lambda _f: {
+                "color": "#444444",
+                "weight": 2,
+                "dashArray": "4 4",
+            },
+            tooltip=folium.Tooltip(display_text(ln.name)),
+        ).add_to(group)
+        folium.Popup(popup, max_width=420).add_to(layer)
+
+
+def _geom(geometry: Any) -> dict[str, Any]:
+    from shapely.geometry import mapping
+
+    return dict(mapping(geometry))
+
+
+# ------------------------------------------------------------------- incidents
+
+
+def _position_popup(p: Position, a: Assessment, sources: Any) -> str:
+    inc = a.incident
+    pz = a.position_zones(p.id)
+    rows = [
+        f"<b>{display_text(p.label)}</b>",
+        _p("incident", f"{inc.id}: {inc.title}"),
+        _p(
+            "position",
+            f"{p.id} [{p.tag.value}]" + (f", account of {p.by}" if p.by else ""),
+        ),
+        _p("uncertainty", f"± {p.uncertainty_m:,.0f} m"),
+        _p("how", p.derivation),
+    ]
+    if p.at is not None:
+        rows.append(_p("time", _when(p.at, inc.window.tz)))
+    zones = [
+        f"{m.zone_version.key}: {m.status.label}, claimed by {', '.join(m.claimants)}"
+        + (f", held by {m.holder}" if m.holder else "")
+        for m in pz.memberships
+    ]
+    rows.append(_p("zones", "; ".join(zones) or "none of the catalogue's zones"))
+    for cv in a.claims:
+        for r in cv.results:
+            if r.check.subject == p.id:
+                rows.append(
+                    _p(
+                        f"{cv.claim.by} {cv.claim.role.value} {cv.claim.id}:",
+                        f"{cv.claim.says} — computed: {r.verdict.label} ({r.detail})",
+                    )
+                )
+    rows.append("<b>sources</b><br>" + _links(p.sources, sources))
+    return "<br>".join(rows)
+
+
+def _incident_layers(
+    m: folium.Map, assessments: Sequence[Assessment], sources: Any
+) -> None:
+    import folium
+
+    positions = folium.FeatureGroup(name="Incidents").add_to(m)
+    tracks = folium.FeatureGroup(name="Tracks").add_to(m)
+    for a in assessments:
+        roles = {cv.claim.by: cv.claim.role.value for cv in a.claims}
+        for p in a.incident.positions:
+            dash, opacity = _TAG_STYLE.get(p.tag.value, ("", 0.2))
+            colour = _SIDE_COLOUR.get(roles.get(p.by, "claim"), "#c51b7d")
+            popup = folium.Popup(_position_popup(p, a, sources), max_width=480)
+            tooltip = folium.Tooltip(display_text(f"{p.label} ({p.tag.value})"))
+            props = {"incident": a.incident.id, "position": p.id, "tag": p.tag.value}
+            if p.is_ring:
+                geometry = _geom(p.geometry)
+                style = {"color": colour, "weight": 3, "dashArray": "12 6"}
+            else:
+                geometry = _geom(
+                    geodesic_circle(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+                )
+                style = {
+                    "color": colour,
+                    "weight": 2,
+                    "fillColor": colour,
+                    "fillOpacity": opacity,
+                    "dashArray": dash or None,
+                }
+            layer = folium.GeoJson(
+                {"type": "Feature", "geometry": geometry, "properties": props},
+                style_function=lambda _f, s=style: s,
+                tooltip=tooltip,
+            ).add_to(positions)
+            popup.add_to(layer)
+        for ta in a.tracks:
+            t = ta.track
+            coords = [[float(y), float(x)] for x, y in zip(t.lon, t.lat, strict=True)]
+            text = "<br>".join(
+                [
+                    f"<b>{display_text(t.id)}</b>"
+                    + (" — HYPOTHESIS" if t.hypothesis else ""),
+                    _p("from", _when(t.start, a.incident.window.tz)),
+                    _p("to", _when(t.end, a.incident.window.tz)),
+                    _p("assumptions", t.hypothesis) if t.hypothesis else "",
+                    "<b>sources</b><br>" + _links(t.sources, sources),
+                ]
+            )
+            folium.PolyLine(  # type: ignore[no-untyped-call]
+                coords,
+                color="#000000",
+                weight=2,
+                dash_array="6 6" if t.hypothesis else None,
+                popup=folium.Popup(text, max_width=480),
+                tooltip=folium.Tooltip(display_text(t.id)),
+            ).add_to(tracks)
+
+
+# ------------------------------------------------------------------------- map
+
+
+def incident_map(
+    incidents: IncidentCatalogue | None = None,
+    *,
+    incident_ids: Sequence[str] | None = None,
+    when: dt.datetime | None = None,
+    kinds: Sequence[str] | None = None,
+    tiles: str = "none",
+) -> folium.Map:
+    """A folium map of zones and incidents.
+
+    Parameters
+    ----------
+    incidents : IncidentCatalogue, optional
+        Incidents and the zones they refer to (default: the shipped seeds).
+    incident_ids : sequence of str, optional
+        Only these incidents (default: all).
+    when : datetime, optional
+        Show the zone versions in force then (default: the first chosen incident's
+        start, or every current version if there are no incidents).
+    kinds : sequence of str, optional
+        Zone kinds to show (default: all).
+    tiles : {"none", "osm"}
+        ``"none"`` draws no online tiles (the page opens with no network).
+
+    Raises
+    ------
+    MapError
+        An unknown incident id, zone kind or tiles option.
+    """
+    import folium
+
+    from airmap.incidents import IncidentCatalogue, UnknownIncidentError
+
+    cat = incidents if incidents is not None else IncidentCatalogue.default()
+    zones = cat.zones
+    try:
+        chosen = [cat.get(i) for i in incident_ids] if incident_ids else list(cat)
+    except UnknownIncidentError as exc:
+        raise MapError(str(exc)) from None
+    known_kinds = sorted({z.kind.value for z in zones})
+    for k in kinds or ():
+        if k not in known_kinds:
+            raise MapError(
+                f"unknown zone kind {k!r}; expected one of: {', '.join(known_kinds)}"
+            )
+    if tiles not in ("none", "osm"):
+        raise MapError(f"unknown tiles {tiles!r}; expected none or osm")
+    if when is None and chosen:
+        when = min(i.window.start for i in chosen)
+    versions = (
+        list(zones.at(when))
+        if when is not None
+        else [v for z in zones for v in z.versions if v.validity.end is None]
+    )
+    if kinds:
+        versions = [v for v in versions if v.zone.kind.value in kinds]
+    m = folium.Map(
+        location=_centre(chosen),
+        zoom_start=8 if len(chosen) == 1 else 5,
+        tiles="OpenStreetMap" if tiles == "osm" else None,
+        control_scale=True,
+    )
+    sources = cat.sources or zones.sources
+    _zone_layers(m, versions, sources)
+    _reference_lines(m, zones, sources)
+    _incident_layers(m, [cat.assess(i.id) for i in chosen], sources)
+    bounds = _bounds(chosen)
+    if bounds is not None:
+        m.fit_bounds(bounds)
+    folium.LayerControl(collapsed=False).add_to(m)
+    stable_ids(m)
+    return m
+
+
+def _bounds(chosen: Sequence[Incident]) -> list[list[float]] | None:
+    """South-west and north-east corners around every position's uncertainty."""
+    boxes = []
+    for inc in chosen:
+        for p in inc.positions:
+            geom = (
+                p.geometry
+                if p.is_ring
+                else geodesic_circle(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+            )
+            boxes.append(geom.bounds)
+    if not boxes:
+        return None
+    return [
+        [min(b[1] for b in boxes), min(b[0] for b in boxes)],
+        [max(b[3] for b in boxes), max(b[2] for b in boxes)],
+    ]
+
+
+def _centre(chosen: Sequence[Incident]) -> list[float]:
+    pts = [(p.lat, p.lon) for i in chosen for p in i.positions if not p.is_ring]
+    if not pts:
+        pts = [(p.lat, p.lon) for i in chosen for p in i.positions] or [(36.0, 130.0)]
+    return [sum(y for y, _ in pts) / len(pts), sum(x for _, x in pts) / len(pts)]
+
+
+def stable_ids(m: Any) -> None:
+    """Replace branca's random element ids with ids derived from content and place.
+
+    Each element's id hashes its class, its parent's id, its position among its
+    siblings and, for GeoJSON layers, its data; so the same inputs give the same
+    page, byte for byte.
+    """
+    from branca.element import Element
+
+    def walk(element: Any, parent_id: str, index: int) -> None:
+        h = hashlib.sha256()
+        h.update(type(element).__name__.encode())
+        h.update(parent_id.encode())
+        h.update(str(index).encode())
+        data = getattr(element, "data", None)
+        if isinstance(data, (dict, list)):
+            h.update(json.dumps(data, sort_keys=True, default=str).encode())
+        element._id = h.hexdigest()[:32]
+        for i, child in enumerate(element._children.values()):
+            walk(child, element._id, i)
+        # re-key the children by their new names (branca keys them by get_name())
+        element._children = {c.get_name(): c for c in element._children.values()}
+        # elements held outside the child tree (a Popup's Html, a Figure's parts)
+        for j, attr in enumerate(("html", "header", "script")):
+            held = getattr(element, attr, None)
+            if isinstance(held, Element) and held is not element:
+                walk(held, element._id, -1 - j)
+
+    walk(m, "", 0)
+
+
+def render_html(m: Any, *, self_contained: bool = True) -> str:
+    """The page as text; by default with every asset inlined (no network needed).
+
+    Raises :class:`~airmap.maps.assets.AssetsMissingError` when the npm assets are
+    not installed, and :class:`MapError` if anything would still be fetched online
+    (other than tiles the caller asked for).
+    """
+    html = m.get_root().render()
+    if not self_contained:
+        return str(html)
+    from .assets import make_self_contained
+
+    result = make_self_contained(html)
+    if result.missing:
+        raise MapError("no local copy of: " + ", ".join(result.missing))
+    return str(result.html)
