@@ -412,7 +412,9 @@ def stable_ids(m: Any) -> None:
     walk(m, "", 0)
 
 
-def render_html(m: Any, *, self_contained: bool = True) -> str:
+def render_html(
+    m: Any, *, self_contained: bool = True, allow_tiles: bool = False
+) -> str:
     """The page as text; by default with every asset inlined (no network needed).
 
     Raises :class:`~airmap.maps.assets.AssetsMissingError` when the npm assets are
@@ -427,4 +429,7 @@ def render_html(m: Any, *, self_contained: bool = True) -> str:
     result = make_self_contained(html)
     if result.missing:
         raise MapError("no local copy of: " + ", ".join(result.missing))
+    remote = [u for u in result.remote_refs if not (allow_tiles and "{z}" in u)]
+    if remote:
+        raise MapError("the page would still fetch: " + ", ".join(remote))
     return str(result.html)

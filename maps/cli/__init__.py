@@ -1,4 +1,4 @@
-"""The ``airmap`` command: ``check``, ``zones``, ``incidents``.
+"""The ``airmap`` command: ``check``, ``zones``, ``incidents``, ``map``.
 
 ``main(argv)`` returns an exit code (:class:`ExitStatus`); ``run()`` is the console
 script. Errors print one line on stderr, ``airmap: error: <file>:<line>: <field>:
@@ -19,7 +19,7 @@ __all__ = ["ExitStatus", "main", "run"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from . import _check, _incidents, _zones
+    from . import _check, _incidents, _map, _zones
 
     parser = argparse.ArgumentParser(
         prog="airmap",
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _check.add_parser(sub)
     _zones.add_parser(sub)
     _incidents.add_parser(sub)
+    _map.add_parser(sub)
     return parser
 
 
