@@ -111,7 +111,9 @@ def _zone_popup(v: ZoneVersion, sources: Any) -> str:
     return "<br>".join(rows)
 
 
-def _zone_layers(m: folium.Map, versions: Sequence[ZoneVersion], sources: Any) -> None:
+def _zone_layers(
+    m: folium.Map, versions: Sequence[ZoneVersion], sources: Any
+) -> list[tuple[Any, ZoneVersion]]:
     import folium
 
     groups: dict[str, folium.FeatureGroup] = {}
@@ -119,6 +121,7 @@ def _zone_layers(m: folium.Map, versions: Sequence[ZoneVersion], sources: Any) -
         if any(v.zone.kind.value in kinds for v in versions):
             groups[group] = folium.FeatureGroup(name=group)
             groups[group].add_to(m)
+    drawn: list[tuple[Any, ZoneVersion]] = []
     for v in versions:
         if not v.is_area:
             continue
@@ -147,6 +150,8 @@ def _zone_layers(m: folium.Map, versions: Sequence[ZoneVersion], sources: Any) -
             tooltip=folium.Tooltip(display_text(f"{v.zone.name} ({v.key})")),
         ).add_to(groups[group])
         folium.Popup(_zone_popup(v, sources), max_width=420).add_to(layer)
+        drawn.append((layer, v))
+    return drawn
 
 
 def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> None:
@@ -330,11 +335,8 @@ def incident_map(
         raise MapError(f"unknown tiles {tiles!r}; expected none or osm")
     if when is None and chosen:
         when = min(i.window.start for i in chosen)
-    versions = (
-        list(zones.at(when))
-        if when is not None
-        else [v for z in zones for v in z.versions if v.validity.end is None]
-    )
+    # every version of the chosen kinds; the time slider shows those in force
+    versions = [v for z in zones for v in z.versions]
     if kinds:
         versions = [v for v in versions if v.zone.kind.value in kinds]
     m = folium.Map(
@@ -344,15 +346,49 @@ def incident_map(
         control_scale=True,
     )
     sources = cat.sources or zones.sources
-    _zone_layers(m, versions, sources)
+    drawn = _zone_layers(m, versions, sources)
     _reference_lines(m, zones, sources)
     _incident_layers(m, [cat.assess(i.id) for i in chosen], sources)
     bounds = _bounds(chosen)
     if bounds is not None:
         m.fit_bounds(bounds)
+    _time_slider(m, drawn, chosen, when)
     folium.LayerControl(collapsed=False).add_to(m)
     stable_ids(m)
     return m
+
+
+def _time_slider(
+    m: folium.Map,
+    drawn: Sequence[tuple[Any, ZoneVersion]],
+    chosen: Sequence[Incident],
+    when: dt.datetime | None,
+) -> None:
+    """Add a slider that shows the zone versions in force at the chosen instant.
+
+    Its stops are every instant where a zone version starts or ends, and the
+    incidents' windows and events.
+    """
+    from ._time import TimeSlider, slider_stops
+
+    instants: list[dt.datetime | None] = []
+    for _, v in drawn:
+        instants += [v.validity.start, v.validity.end]
+    for inc in chosen:
+        instants += [inc.window.start, inc.window.end, *(e.at for e in inc.events)]
+    stops = slider_stops(instants)
+    if not stops:
+        return
+    initial = when if when is not None else dt.datetime.now(dt.UTC)
+    initial = min(max(initial, stops[0]), stops[-1])
+    zone = chosen[0].window.time_zone if len(chosen) == 1 else None
+    slider = TimeSlider(
+        stops, initial=initial, time_zone=zone, title="Time (zone versions)"
+    )
+    for layer, v in drawn:
+        slider.register(layer, v.validity.start, v.validity.end)
+    slider.add_to(m)
+    m.airmap_time_slider = slider  # type: ignore[attr-defined]
 
 
 def _bounds(chosen: Sequence[Incident]) -> list[list[float]] | None:

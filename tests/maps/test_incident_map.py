@@ -116,3 +116,55 @@ def test_dokdo_map_in_the_browser(offline: OfflinePage, tmp_path: Path) -> None:
     assert offline.log.console_errors == []
     assert offline.log.page_errors == []
     assert [u for u in offline.log.requests if u.startswith(("http:", "https:"))] == []
+
+
+HAS = """
+([mapName, key]) => {
+  let on = false;
+  window[mapName].eachLayer(l => {
+    if (l.feature && l.feature.properties && l.feature.properties.key === key) on = true;
+  });
+  return on;
+}
+"""
+
+
+@pytest.mark.browser
+def test_slider_swaps_the_kadiz_version(offline: OfflinePage, tmp_path: Path) -> None:
+    """KADIZ 1951 until 2013-12-15 05:00 UTC, then 2013; China's ADIZ from 11-23 02:00."""
+    m = incident_map(incident_ids=[DOKDO])
+    slider = m.airmap_time_slider
+    path = tmp_path / "slider.html"
+    path.write_text(render_html(m), encoding="utf-8")
+    page = offline.page
+    open_file(page, path, m.get_name())
+    name, mp = slider.get_name(), m.get_name()
+    # at load: the incident's start, 2019-07-22 21:44 UTC
+    assert "2019-07-22 21:44 UTC" in page.locator(".leaflet-control").all_inner_texts()[
+        -1
+    ] or ("2019-07-22 21:44 UTC" in page.content())
+    assert page.evaluate(HAS, [mp, "kadiz@2013"])
+    assert not page.evaluate(HAS, [mp, "kadiz@1951"])
+
+    stops = [label for label, _ in slider.labels]
+
+    def go(label: str) -> None:
+        page.evaluate(f"{name}.select({stops.index(label)})")
+
+    go("2013-12-15 05:00 UTC")
+    assert page.evaluate(HAS, [mp, "kadiz@2013"])
+    assert not page.evaluate(HAS, [mp, "kadiz@1951"])
+    assert page.evaluate(HAS, [mp, "cn-ecs-adiz@2013"])
+    i = stops.index("2013-12-15 05:00 UTC")
+    page.evaluate(f"{name}.select({i - 1})")  # the stop before: China's ADIZ declared
+    assert stops[i - 1] == "2013-11-23 02:00 UTC"
+    assert page.inner_text(".airmap-time-local").strip() == "2013-11-23 11:00 KST"
+    assert page.evaluate(HAS, [mp, "kadiz@1951"])
+    assert not page.evaluate(HAS, [mp, "kadiz@2013"])
+    assert page.evaluate(HAS, [mp, "cn-ecs-adiz@2013"])
+    page.evaluate(f"{name}.select({i - 2})")
+    assert not page.evaluate(HAS, [mp, "cn-ecs-adiz@2013"])
+    # the label shows the instant in UTC and in the reporter's zone
+    assert page.inner_text(".airmap-time-utc").strip() == stops[i - 2]
+    assert offline.log.console_errors == []
+    assert offline.log.page_errors == []
