@@ -100,6 +100,11 @@ def _display_table() -> dict[int, str]:
             ord("\\"): "&#92;",
             ord("`"): "&#96;",
             ord("$"): "&#36;",
+            # Jinja delimiters: branca compiles every rendered script block as
+            # a template again (``Element(script(...))``), so "{{ … }}" in data
+            # would be evaluated in Python at render time
+            ord("{"): "&#123;",
+            ord("}"): "&#125;",
             # line breaks as references: no raw line terminator reaches the
             # JavaScript source (folium's Popup would turn "\n" into a space)
             ord("\n"): "&#10;",
@@ -244,6 +249,7 @@ def _escape_walk(value: object, path: tuple[str | int, ...]) -> object:
 # in a <script>: HTML-significant ones, JS line terminators, DEL, C1 controls
 # and lone surrogates. In JSON text they can only occur inside strings, where a
 # \u escape means the same character.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\x7f-\x9f\ud800-\udfff]")
 
 
@@ -331,7 +337,10 @@ def script_json(value: object) -> str:
     """
     _check_json(value, (), set())
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return _SCRIPT_UNSAFE.sub(_u_escape, text)
+    # In compact JSON a structural "{" is followed by '"' or "}", so a "{" before
+    # "{", "%" or "#" is inside a string: escape it, or branca's second Jinja
+    # pass over the rendered script would read a template tag there.
+    return _JINJA_OPEN.sub(r"\\u007b", _SCRIPT_UNSAFE.sub(_u_escape, text))
 
 
 _SCHEMES = frozenset({"http", "https"})

@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from airmap.geo import AirmapError, geodesic_circle
 
 from ._escape import display_text, safe_url
@@ -191,12 +193,14 @@ def _geom(geometry: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------- incidents
 
 
-def _position_popup(p: Position, a: Assessment, sources: Any) -> str:
+def _position_rows(
+    p: Position, a: Assessment, pz: Any, sources: Any, incident_row: str
+) -> list[str]:
+    """Popup rows of one position: what, whose account, zones, verdicts, sources."""
     inc = a.incident
-    pz = a.position_zones(p.id)
     rows = [
         f"<b>{display_text(p.label)}</b>",
-        _p("incident", f"{inc.id}: {inc.title}"),
+        incident_row,
         _p(
             "position",
             f"{p.id} [{p.tag.value}]" + (f", account of {p.by}" if p.by else ""),
@@ -222,44 +226,97 @@ def _position_popup(p: Position, a: Assessment, sources: Any) -> str:
                     )
                 )
     rows.append("<b>sources</b><br>" + _links(p.sources, sources))
-    return "<br>".join(rows)
+    return rows
+
+
+def _account_labels(a: Assessment) -> dict[str, str]:
+    """One permanent label per account in conflict: position id -> ``"KOR account"``.
+
+    Each side of a :class:`~airmap.incidents.Conflict` names positions through
+    its checks; the first such position of each state carries the label.
+    """
+    subjects: list[str] = []
+    for c in a.conflicts:
+        for side in (c.inside, c.outside):
+            subjects += [r.check.subject for r in side.results]
+    by_id = {p.id: p for p in a.incident.positions}
+    labels: dict[str, str] = {}
+    seen: set[str] = set()
+    for sid in subjects:
+        p = by_id.get(sid)
+        if p is None or not p.by or p.by in seen:
+            continue
+        seen.add(p.by)
+        roles = {cv.claim.role.value for cv in a.claims if cv.claim.by == p.by}
+        role = "counter-claim" if roles == {"counter_claim"} else "claim"
+        labels[p.id] = f"{p.by} account ({role})"
+    return labels
+
+
+def _position_feature(
+    p: Position, colour: str
+) -> tuple[str, list[Any], dict[str, Any]]:
+    """Kind, parts and style of a position drawn with its uncertainty."""
+    from ._vector import circle_ring
+
+    if p.is_ring:
+        geom = p.geometry
+        lines = (
+            [geom]
+            if geom.geom_type == "LineString"
+            else list(getattr(geom, "geoms", ()))
+        )
+        parts: list[Any] = [tuple(np.asarray(g.coords).T[:2]) for g in lines]
+        return "line", parts, {"color": colour, "weight": 3, "dashArray": "12 6"}
+    dash, opacity = _TAG_STYLE.get(p.tag.value, ("", 0.2))
+    ring = circle_ring(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+    style = {
+        "color": colour,
+        "weight": 2,
+        "fillColor": colour,
+        "fillOpacity": opacity,
+        "dashArray": dash or None,
+        "className": f"airmap-position airmap-tag-{p.tag.value.replace('_', '-')}",
+    }
+    return "polygon", [[ring]], style
 
 
 def _incident_layers(
     m: folium.Map, assessments: Sequence[Assessment], sources: Any
-) -> None:
+) -> tuple[Any, Any]:
     import folium
 
-    positions = folium.FeatureGroup(name="Incidents").add_to(m)
+    from ._vector import VectorFeature, VectorLayer
+
+    positions = VectorLayer(name="Incidents")
+    positions.add_to(m)
     tracks = folium.FeatureGroup(name="Tracks").add_to(m)
     for a in assessments:
+        inc = a.incident
         roles = {cv.claim.by: cv.claim.role.value for cv in a.claims}
-        for p in a.incident.positions:
-            dash, opacity = _TAG_STYLE.get(p.tag.value, ("", 0.2))
+        zones_of = {pz.position.id: pz for pz in a.positions}
+        labels = _account_labels(a)
+        incident_row = _p("incident", f"{inc.id}: {inc.title}")
+        for p in inc.positions:
             colour = _SIDE_COLOUR.get(roles.get(p.by, "claim"), "#c51b7d")
-            popup = folium.Popup(_position_popup(p, a, sources), max_width=480)
-            tooltip = folium.Tooltip(display_text(f"{p.label} ({p.tag.value})"))
-            props = {"incident": a.incident.id, "position": p.id, "tag": p.tag.value}
-            if p.is_ring:
-                geometry = _geom(p.geometry)
-                style = {"color": colour, "weight": 3, "dashArray": "12 6"}
-            else:
-                geometry = _geom(
-                    geodesic_circle(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+            kind, parts, style = _position_feature(p, colour)
+            account = f"{p.by} account · " if p.by else ""
+            positions.add_feature(
+                VectorFeature(
+                    kind=kind,
+                    parts=parts,
+                    style=style,
+                    tooltip=display_text(f"{account}{p.label} ({p.tag.value})"),
+                    popup=_position_rows(p, a, zones_of[p.id], sources, incident_row),
+                    label=display_text(labels[p.id]) if p.id in labels else "",
+                    properties={
+                        "incident": inc.id,
+                        "position": p.id,
+                        "tag": p.tag.value,
+                        "by": p.by,
+                    },
                 )
-                style = {
-                    "color": colour,
-                    "weight": 2,
-                    "fillColor": colour,
-                    "fillOpacity": opacity,
-                    "dashArray": dash or None,
-                }
-            layer = folium.GeoJson(
-                {"type": "Feature", "geometry": geometry, "properties": props},
-                style_function=lambda _f, s=style: s,
-                tooltip=tooltip,
-            ).add_to(positions)
-            popup.add_to(layer)
+            )
         for ta in a.tracks:
             t = ta.track
             coords = [[float(y), float(x)] for x, y in zip(t.lon, t.lat, strict=True)]
@@ -281,6 +338,7 @@ def _incident_layers(
                 popup=folium.Popup(text, max_width=480),
                 tooltip=folium.Tooltip(display_text(t.id)),
             ).add_to(tracks)
+    return positions, tracks
 
 
 # ------------------------------------------------------------------------- map

@@ -77,6 +77,10 @@ HOSTILE = [
     "`",
     "${",
     "}",
+    "{{ 7*7 }}",
+    "{% if 1 %}x{% endif %}",
+    "{# c #}",
+    "{{{{",
     "line 1\nline 2\r\nline 3\rline 4",
     "tab\there",
     "bell\x07 esc\x1b del\x7f nel\x85 csi\x9b",
@@ -614,3 +618,28 @@ def test_folium_pastes_escaped_text_unchanged() -> None:
         assert script_json(data) in page
         # only the escaped forms reach the page
         assert original not in page
+
+
+@pytest.mark.parametrize(
+    "text", [s for s in HOSTILE if "{" in s] + ["{{ cycler.__init__ }}"]
+)
+def test_no_jinja_tag_survives_branca_second_pass(text: str) -> None:
+    """branca compiles every rendered script block as a Jinja template again.
+
+    Data reaching a popup, a tooltip or script JSON must not open a template tag,
+    or "{{ 7*7 }}" would be shown as "49" (and any Python could run at render).
+    """
+    import folium
+
+    for out in (display_text(text), script_json({"k": text, "n": [{"a": text}]})):
+        for tag in ("{{", "{%", "{#"):
+            assert tag not in out
+    m = folium.Map(tiles=None)
+    folium.GeoJson(
+        {"type": "Point", "coordinates": [130.0, 37.0]},
+        tooltip=folium.Tooltip(display_text(text)),
+        popup=folium.Popup(display_text(text)),
+    ).add_to(m)
+    html = m.get_root().render()
+    # both copies arrive unchanged (a second Jinja pass would have altered them)
+    assert html.count(display_text(text)) == 2

@@ -28,6 +28,10 @@ HOSTILE = [
     "</script><img src=x onerror=window.__xss=1>",
     "<!-- ]]> --> &amp; \u2028 \u2029 독도 竹島",
     '"><svg onload=window.__xss=1>',
+    # Jinja syntax: branca re-renders every script block as a template, so these
+    # would run Python at render time (and show "49") if not escaped
+    "{{ 7*7 }} {% if 1 %}jinja-if{% endif %} {# note #}",
+    "{{ cycler.__init__.__globals__.os.getcwd() }}",
 ]
 SPLIT = " | "
 TEXT = SPLIT.join(HOSTILE)

@@ -38,6 +38,7 @@ HOSTILE = [
     '"><svg onload=window.__xss=1>',
     "' onmouseover='window.__xss=1",
     "<!-- ]]> --> &amp; 독도 竹島",
+    "{{ 7*7 }} {% if 1 %}jinja-if{% endif %} {# note #}",
 ]
 HOSTILE_TEXT = " | ".join(HOSTILE)
 
