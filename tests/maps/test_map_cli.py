@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,10 @@ def test_writes_a_self_contained_page(
     assert page.startswith("<!DOCTYPE html>")
     assert "<script src=" not in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dokdo.html"]
+    # written through a temporary file, yet with the mode a plain open() gives
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out_path.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 @pytest.mark.parametrize(
