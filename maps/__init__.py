@@ -2,6 +2,67 @@
 
 May import every other ``airmap`` package. Folium-backed names are resolved lazily
 (module ``__getattr__``) so that ``airmap check`` never loads folium.
+
+>>> from airmap.maps import incident_map, render_html
+>>> m = incident_map(incident_ids=["2019-07-23-dokdo"])  # doctest: +SKIP
+>>> html = render_html(m)  # self-contained: every asset inlined  # doctest: +SKIP
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._assets import AssetsMissingError, make_self_contained
+    from ._escape import display_text, script_json
+    from ._map import ZONE_GROUPS, MapError, incident_map, render_html, stable_ids
+    from ._time import TimeSlider, TimeSliderError, slider_stops
+    from ._vector import VectorFeature, VectorLayer
+
+_LAZY = {
+    "incident_map": "._map",
+    "render_html": "._map",
+    "stable_ids": "._map",
+    "MapError": "._map",
+    "ZONE_GROUPS": "._map",
+    "make_self_contained": "._assets",
+    "AssetsMissingError": "._assets",
+    "display_text": "._escape",
+    "script_json": "._escape",
+    "TimeSlider": "._time",
+    "TimeSliderError": "._time",
+    "slider_stops": "._time",
+    "VectorFeature": "._vector",
+    "VectorLayer": "._vector",
+}
+
+__all__ = [
+    "ZONE_GROUPS",
+    "AssetsMissingError",
+    "MapError",
+    "TimeSlider",
+    "TimeSliderError",
+    "VectorFeature",
+    "VectorLayer",
+    "display_text",
+    "incident_map",
+    "make_self_contained",
+    "render_html",
+    "script_json",
+    "slider_stops",
+    "stable_ids",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'airmap.maps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -94,3 +94,18 @@ def test_each_package_is_the_folder_in_this_tree(package: str) -> None:
 def test_each_package_has_a_readme(package: str) -> None:
     text = (ROOT / package / "README.md").read_text(encoding="utf-8")
     assert "import" in text.lower(), f"{package}/README.md must say what it may import"
+
+
+def test_maps_public_api_is_lazy() -> None:
+    """``import airmap.maps`` stays light; its public names resolve on first use."""
+    mods = _modules_after_import("airmap.maps")
+    assert not [m for m in mods if m.split(".")[0] in HEAVY]
+    code = (
+        "import json, sys, airmap.maps as am; "
+        "names = {n: callable(getattr(am, n)) or n.isupper() for n in am.__all__}; "
+        "print(json.dumps([names, 'folium' in sys.modules]))"
+    )
+    names, folium_loaded = json.loads(run_python(code).stdout)
+    assert {"incident_map", "render_html", "make_self_contained"} <= set(names)
+    assert all(names.values())
+    assert folium_loaded
