@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._assets import AssetsMissingError, make_self_contained
     from ._escape import display_text, script_json
+    from ._legend import Legend, LegendEntry, LegendError
     from ._map import ZONE_GROUPS, MapError, incident_map, render_html, stable_ids
+    from ._measure import MeasureControl, MeasureError
     from ._time import TimeSlider, TimeSliderError, slider_stops
     from ._vector import VectorFeature, VectorLayer
 
@@ -27,6 +29,11 @@ _LAZY = {
     "MapError": "._map",
     "ZONE_GROUPS": "._map",
     "make_self_contained": "._assets",
+    "Legend": "._legend",
+    "LegendEntry": "._legend",
+    "LegendError": "._legend",
+    "MeasureControl": "._measure",
+    "MeasureError": "._measure",
     "AssetsMissingError": "._assets",
     "display_text": "._escape",
     "script_json": "._escape",
@@ -40,7 +47,12 @@ _LAZY = {
 __all__ = [
     "ZONE_GROUPS",
     "AssetsMissingError",
+    "Legend",
+    "LegendEntry",
+    "LegendError",
     "MapError",
+    "MeasureControl",
+    "MeasureError",
     "TimeSlider",
     "TimeSliderError",
     "VectorFeature",

@@ -156,12 +156,12 @@ def _zone_layers(
     return drawn
 
 
-def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> None:
+def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> Any:
     import folium
 
     lines = zones.reference_lines
     if not lines:
-        return
+        return None
     group = folium.FeatureGroup(name="Reference lines").add_to(m)
     for ln in lines:
         popup = "<br>".join(
@@ -182,6 +182,7 @@ def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> None:
             tooltip=folium.Tooltip(display_text(ln.name)),
         ).add_to(group)
         folium.Popup(popup, max_width=420).add_to(layer)
+    return group
 
 
 def _geom(geometry: Any) -> dict[str, Any]:
@@ -377,6 +378,8 @@ def incident_map(
 
     from airmap.incidents import IncidentCatalogue, UnknownIncidentError
 
+    from ._measure import MeasureControl
+
     cat = incidents if incidents is not None else IncidentCatalogue.default()
     zones = cat.zones
     try:
@@ -405,15 +408,148 @@ def incident_map(
     )
     sources = cat.sources or zones.sources
     drawn = _zone_layers(m, versions, sources)
-    _reference_lines(m, zones, sources)
-    _incident_layers(m, [cat.assess(i.id) for i in chosen], sources)
+    references = _reference_lines(m, zones, sources)
+    assessments = [cat.assess(i.id) for i in chosen]
+    positions, tracks = _incident_layers(m, assessments, sources)
     bounds = _bounds(chosen)
     if bounds is not None:
         m.fit_bounds(bounds)
     _time_slider(m, drawn, chosen, when)
     folium.LayerControl(collapsed=False).add_to(m)
+    _legend(m, drawn, references, positions, tracks, assessments)
+    MeasureControl(position="topleft").add_to(m)
     stable_ids(m)
     return m
+
+
+_KIND_LABEL = {
+    "fir": "FIR",
+    "adiz": "ADIZ",
+    "territorial_airspace": "Territorial airspace",
+    "claimed_airspace": "Claimed airspace",
+}
+_TAG_LABEL = {
+    "published": "published coordinates",
+    "named_place": "named place",
+    "derived": "derived (bearing/distance)",
+    "estimate": "our estimate",
+}
+
+
+def _legend(
+    m: folium.Map,
+    drawn: Sequence[tuple[Any, ZoneVersion]],
+    references: Any,
+    positions: Any,
+    tracks: Any,
+    assessments: Sequence[Assessment],
+) -> None:
+    """A legend whose entries follow their layers (layer control and time slider)."""
+    from ._legend import Legend, LegendEntry
+
+    entries = []
+    for kind, colour in _KIND_COLOUR.items():
+        for disputed in (False, True):
+            layers = tuple(
+                layer
+                for layer, v in drawn
+                if v.zone.kind.value == kind and (len(v.zone.claimants) > 1) == disputed
+            )
+            if layers:
+                label = _KIND_LABEL.get(kind, kind)
+                entries.append(
+                    LegendEntry(
+                        label
+                        + (
+                            " (disputed: holder and claimants in popup)"
+                            if disputed
+                            else ""
+                        ),
+                        colour,
+                        "area",
+                        "10 6" if disputed else None,
+                        0.08,
+                        False,
+                        layers,
+                    )
+                )
+    if references is not None:
+        entries.append(
+            LegendEntry(
+                "Reference line", "#444444", "line", "4 4", 0.0, False, (references,)
+            )
+        )
+    positions_all = [p for a in assessments for p in a.incident.positions]
+    roles = {
+        cv.claim.role.value
+        for a in assessments
+        for cv in a.claims
+        if any(p.by == cv.claim.by for p in a.incident.positions)
+    }
+    if positions_all:
+        if "claim" in roles or not roles:
+            entries.append(
+                LegendEntry(
+                    "Claim: position ± uncertainty",
+                    _SIDE_COLOUR["claim"],
+                    "area",
+                    None,
+                    0.3,
+                    False,
+                    (positions,),
+                )
+            )
+        if "counter_claim" in roles:
+            entries.append(
+                LegendEntry(
+                    "Counter-claim: position ± uncertainty",
+                    _SIDE_COLOUR["counter_claim"],
+                    "area",
+                    None,
+                    0.3,
+                    False,
+                    (positions,),
+                )
+            )
+        for tag in sorted({p.tag.value for p in positions_all if not p.is_ring}):
+            dash, opacity = _TAG_STYLE.get(tag, ("", 0.2))
+            entries.append(
+                LegendEntry(
+                    f"Outline: {_TAG_LABEL.get(tag, tag)}",
+                    "#555555",
+                    "area",
+                    dash or None,
+                    opacity,
+                    False,
+                    (positions,),
+                )
+            )
+        if any(p.is_ring for p in positions_all):
+            entries.append(
+                LegendEntry(
+                    "Distance-only account (ring)",
+                    "#555555",
+                    "line",
+                    "12 6",
+                    0.0,
+                    False,
+                    (positions,),
+                )
+            )
+    all_tracks = [ta.track for a in assessments for ta in a.tracks]
+    if any(not t.hypothesis for t in all_tracks):
+        entries.append(
+            LegendEntry(
+                "Track (observed)", "#000000", "line", None, 0.0, False, (tracks,)
+            )
+        )
+    if any(t.hypothesis for t in all_tracks):
+        entries.append(
+            LegendEntry(
+                "Track (hypothesis)", "#000000", "line", "6 6", 0.0, False, (tracks,)
+            )
+        )
+    Legend(entries).add_to(m)
 
 
 def _time_slider(
