@@ -459,12 +459,7 @@ def _legend(
                 label = _KIND_LABEL.get(kind, kind)
                 entries.append(
                     LegendEntry(
-                        label
-                        + (
-                            " (disputed: holder and claimants in popup)"
-                            if disputed
-                            else ""
-                        ),
+                        label + (" (disputed)" if disputed else ""),
                         colour,
                         "area",
                         "10 6" if disputed else None,
