@@ -20,15 +20,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from shapely.geometry import LineString, Point
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from airmap.geo import (
+    GEOD,
+    BoundaryDistance,
     Confidence,
     CoordinateError,
     Problem,
     Source,
     ValidationError,
     forward,
+    geodesic_buffer,
     geodesic_circle,
     inverse,
     parse_position,
@@ -57,6 +62,7 @@ from ._model import (
     Response,
     TimePrecision,
     Window,
+    format_metres,
 )
 from ._track import Track
 
@@ -65,11 +71,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPASS",
+    "OFFSET_TOLERANCE_M",
     "IncidentLoad",
+    "OffsetLocus",
     "bearing_sector",
     "derive_position",
     "load_incident_files",
     "load_incident_seeds",
+    "offset_locus",
     "straight_pass",
 ]
 
@@ -190,6 +199,148 @@ def straight_pass(
                 break
         out.append(0.5 * (a + b))
     return out[0], out[1]
+
+
+#: Every vertex of a computed offset line lies within this many metres of the
+#: stated offset from the zone's edge (checked with the exact distance).
+OFFSET_TOLERANCE_M = 1.0
+#: Extra reach (m) of the edge kept round the reference point, beyond
+#: ``within_m + offset_m``: covers the chords of the clipping circles.
+_OFFSET_EDGE_MARGIN_M = 1_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetLocus:
+    """The points at one geodesic distance from a zone's edge, on one side, near a point."""
+
+    #: LineString or MultiLineString, lon/lat degrees.
+    geometry: BaseGeometry
+    #: The line's vertex nearest the reference point.
+    lon: float
+    lat: float
+    #: Its distance from the reference point, metres.
+    near_m: float
+    #: Smallest and largest unsigned distance of the vertices from the edge (exact).
+    min_m: float
+    max_m: float
+    #: Geodesic length of the line(s), metres, and the number of separate pieces.
+    length_m: float
+    parts: int
+
+
+def offset_locus(
+    zone: BaseGeometry,
+    edge: BoundaryDistance,
+    offset_m: float,
+    side: str,
+    near_lon: float,
+    near_lat: float,
+    within_m: float,
+) -> OffsetLocus:
+    """The points on one side of a zone at one geodesic distance from its edge.
+
+    Every point on ``side`` of ``zone`` at geodesic ``offset_m`` from its edge,
+    within ``within_m`` of a reference point.
+
+    Method: the zone's edge is cut to the disc of radius ``within_m + offset_m``
+    (+ 1 km) round the reference point (any point within ``within_m`` of it whose
+    distance to the edge is ``offset_m`` has its nearest edge point in that disc, so
+    the cut changes no distance that matters); the geodesic buffer of that piece
+    of edge (:func:`airmap.geo.geodesic_buffer`, 0.5 m error bound) has as its
+    boundary the points at ``offset_m`` from it; that boundary is cut to the
+    ``within_m`` disc and to the zone (``inside``) or its complement
+    (``outside``). Every vertex is then measured with the exact signed distance
+    ``edge`` and must lie within :data:`OFFSET_TOLERANCE_M` of ``±offset_m``.
+
+    Parameters
+    ----------
+    zone : Polygon or MultiPolygon
+        The zone version's geometry, lon/lat degrees.
+    edge : BoundaryDistance
+        The exact distance index of the same geometry.
+    offset_m, within_m : float
+        Metres, > 0.
+    side : {"inside", "outside"}
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or no such point lies within ``within_m``
+        of the reference point (the message gives the reference point's own
+        distance to the edge), or the computed line misses the offset by more
+        than the tolerance.
+    """
+    if side not in ("inside", "outside"):
+        raise ValueError(f"side must be 'inside' or 'outside', got {side!r}")
+    if not (math.isfinite(offset_m) and offset_m > 0):
+        raise ValueError(f"offset_m must be a distance > 0, got {offset_m!r}")
+    if not (math.isfinite(within_m) and within_m > 0):
+        raise ValueError(f"within_m must be a distance > 0, got {within_m!r}")
+    reach = within_m + offset_m + _OFFSET_EDGE_MARGIN_M
+    edge_piece = shapely.intersection(
+        shapely.boundary(zone), geodesic_circle(near_lon, near_lat, reach)
+    )
+
+    def empty() -> ValueError:
+        d = float(edge.signed_distance_m(near_lon, near_lat))
+        where = f"{abs(d) / 1000:.2f} km {'inside' if d <= 0 else 'outside'}"
+        return ValueError(
+            f"no point {offset_m / 1000:g} km {side} the zone's edge lies within "
+            f"{within_m / 1000:g} km of the reference point, which is {where} the "
+            f"edge; widen within_m or check side and near"
+        )
+
+    if edge_piece.is_empty:
+        raise empty()
+    ring = shapely.boundary(geodesic_buffer(edge_piece, offset_m, max_error_m=0.5))
+    cut = shapely.intersection(ring, geodesic_circle(near_lon, near_lat, within_m))
+    cut = (
+        shapely.intersection(cut, zone)
+        if side == "inside"
+        else shapely.difference(cut, zone)
+    )
+    lines = [
+        g
+        for g in shapely.get_parts(shapely.line_merge(_lines_only(cut)))
+        if isinstance(g, LineString) and not g.is_empty and g.length > 0
+    ]
+    if not lines:
+        raise empty()
+    geometry: BaseGeometry = lines[0] if len(lines) == 1 else MultiLineString(lines)
+    xy = shapely.get_coordinates(geometry)
+    signed = np.asarray(edge.signed_distance_m(xy[:, 0], xy[:, 1]), dtype=np.float64)
+    want = offset_m if side == "outside" else -offset_m
+    err = float(np.max(np.abs(signed - want)))
+    if err > OFFSET_TOLERANCE_M:
+        raise ValueError(
+            f"the computed line misses the offset by up to {err:.2f} m "
+            f"(tolerance {OFFSET_TOLERANCE_M:g} m); this is a bug, please report it"
+        )
+    _, _, dn = inverse(
+        np.full(len(xy), near_lon), np.full(len(xy), near_lat), xy[:, 0], xy[:, 1]
+    )
+    dn = np.asarray(dn, dtype=np.float64)
+    k = int(np.argmin(dn))
+    return OffsetLocus(
+        geometry=geometry,
+        lon=float(xy[k, 0]),
+        lat=float(xy[k, 1]),
+        near_m=float(dn[k]),
+        min_m=float(np.min(np.abs(signed))),
+        max_m=float(np.max(np.abs(signed))),
+        length_m=float(GEOD.geometry_length(geometry)),
+        parts=len(lines),
+    )
+
+
+def _lines_only(geometry: BaseGeometry) -> BaseGeometry:
+    parts = [
+        g
+        for g in shapely.get_parts(geometry)
+        if isinstance(g, LineString | MultiLineString)
+    ]
+    flat = [p for g in parts for p in shapely.get_parts(g) if not p.is_empty]
+    return MultiLineString(flat) if flat else MultiLineString()
 
 
 # --------------------------------------------------------------------------- files
@@ -553,7 +704,7 @@ def _read_incident(f: File, body: Any, index: int, ctx: _Ctx) -> Incident | None
     pos_ids = _declared(r, "position")
     track_ids = _declared(r, "track")
     actors = _read_actors(f, r, rec, ctx)
-    positions = _read_positions(f, r, rec, ctx, tz, actor_ids)
+    positions = _read_positions(f, r, rec, ctx, tz, actor_ids, start)
     events = _read_events(f, r, rec, ctx, tz, actor_ids, pos_ids, precision, conf)
     tracks = _read_tracks(f, r, rec, ctx, tz, actor_ids, positions)
     claims = _read_claims(f, r, rec, ctx, actor_ids, pos_ids, track_ids)
@@ -773,6 +924,11 @@ _POSITION_KEYS = (
     "bearing",
     "bearing_deg",
     "bearing_uncertainty_deg",
+    "offset_from_zone",
+    "offset_m",
+    "side",
+    "near",
+    "within_m",
     "reading",
     "derivation",
     "actors",
@@ -791,8 +947,10 @@ def _read_positions(
     ctx: _Ctx,
     tz: ZoneInfo | None,
     actors: set[str],
+    start: dt.datetime | None = None,
 ) -> list[Position]:
     out: list[Position] = []
+    declared = _declared(parent, "position")
     for r, n0 in _records(f, parent, "position", rec, _POSITION_KEYS):
         pid = r.ident()
         label = r.text("label")
@@ -810,7 +968,8 @@ def _read_positions(
         cites = r.cited()
         conf = r.confidence()
         reading = r.text("reading", required=False)
-        geom = _position_geometry(r, tag, ctx)
+        when = at if at is not None else start
+        geom = _position_geometry(r, tag, ctx, when, out, declared)
         if len(f.problems) > n0 or geom is None:
             continue
         lon, lat, unc, derivation, extra = geom
@@ -833,6 +992,10 @@ def _read_positions(
                 from_landmark=extra.get("from", ""),
                 distance_m=extra.get("distance_m", math.nan),
                 bearing=extra.get("bearing", ""),
+                offset_zone=extra.get("offset_zone", ""),
+                side=extra.get("side", ""),
+                near=extra.get("near", ""),
+                within_m=extra.get("within_m", math.nan),
             )
         )
     return out
@@ -845,7 +1008,12 @@ def _forbid(r: Rec, keys: Iterable[str], why: str) -> None:
 
 
 def _position_geometry(
-    r: _IRec, tag: PositionTag, ctx: _Ctx
+    r: _IRec,
+    tag: PositionTag,
+    ctx: _Ctx,
+    when: dt.datetime | None = None,
+    earlier: Iterable[Position] = (),
+    declared: Iterable[str] = (),
 ) -> tuple[float, float, float, str, dict[str, Any]] | None:
     derived_keys = (
         "from",
@@ -854,13 +1022,34 @@ def _position_geometry(
         "bearing",
         "bearing_deg",
         "bearing_uncertainty_deg",
+        *_OFFSET_KEYS,
     )
     if tag is PositionTag.DERIVED:
         _forbid(
             r,
             ("lat", "lon", "uncertainty_m", "printed", "landmark"),
-            "a derived position is computed from 'from', 'distance_m' and 'bearing'; "
-            "do not type its coordinates or radius",
+            "a derived position is computed from 'from', 'distance_m' and 'bearing' "
+            "(or from 'offset_from_zone' and 'offset_m'); do not type its coordinates "
+            "or radius",
+        )
+        if "offset_from_zone" in r.data:
+            _forbid(
+                r,
+                (
+                    "from",
+                    "distance_m",
+                    "bearing",
+                    "bearing_deg",
+                    "bearing_uncertainty_deg",
+                ),
+                "an offset from a zone takes offset_m, side, near and within_m, "
+                "not a landmark distance or bearing",
+            )
+            return _offset(r, ctx, when, earlier, declared)
+        _forbid(
+            r,
+            _OFFSET_KEYS[1:],
+            "only an offset from a zone (offset_from_zone) takes this field",
         )
         return _derived(r, ctx)
     _forbid(
@@ -868,13 +1057,30 @@ def _position_geometry(
     )
     if tag is PositionTag.NAMED_PLACE and "landmark" in r.data:
         lid = r.text("landmark")
-        _forbid(r, ("lat", "lon", "uncertainty_m"), "given by the landmark")
+        _forbid(r, ("lat", "lon"), "given by the landmark")
         lm = ctx.landmarks.get(lid)
         if lm is None:
             r.add("landmark", f"unknown landmark {lid!r}{_close(lid, ctx.landmarks)}")
             return None
         text = f"the coordinates of {lm.name} (landmark {lm.id})"
-        return lm.lon, lm.lat, lm.uncertainty_m, text, {}
+        if "uncertainty_m" not in r.data:
+            return lm.lon, lm.lat, lm.uncertainty_m, text, {}
+        # The place named is an area round the landmark: a wider radius, justified.
+        unc = r.number("uncertainty_m", minimum=0)
+        why = r.text("derivation")
+        if not math.isnan(unc) and unc < lm.uncertainty_m:
+            r.add(
+                "uncertainty_m",
+                f"{unc:g} m is less than the landmark's own uncertainty "
+                f"({lm.uncertainty_m:g} m); a named place can only widen it",
+            )
+        if math.isnan(unc) or unc < lm.uncertainty_m or not why:
+            return None
+        text = (
+            f"{text}, ± {lm.uncertainty_m:g} m, widened to ± {unc:g} m for the "
+            f"place named: {why}"
+        )
+        return lm.lon, lm.lat, unc, text, {}
     if "landmark" in r.data:
         r.add("landmark", "only named_place positions may reuse a landmark")
     lat, lon = _coords(r)
@@ -958,6 +1164,119 @@ def _derived(
         f"+ landmark uncertainty"
     )
     return lon, lat, unc, text, extra
+
+
+_OFFSET_KEYS = ("offset_from_zone", "offset_m", "side", "near", "within_m")
+_SIDES = ("inside", "outside")
+
+
+def _offset(
+    r: _IRec,
+    ctx: _Ctx,
+    when: dt.datetime | None,
+    earlier: Iterable[Position],
+    declared: Iterable[str],
+) -> tuple[float, float, float, str, dict[str, Any]] | None:
+    """A position "D from the edge of a zone, on one side, near X": a line, computed."""
+    zone = _zone_ref(r, "offset_from_zone")
+    offset = r.number("offset_m", minimum=0)
+    if offset == 0:
+        r.add("offset_m", "an offset from a zone's edge needs a distance > 0")
+    d_unc = r.number("distance_uncertainty_m", minimum=0)
+    side = r.text("side")
+    if side and side not in _SIDES:
+        r.add("side", f"unknown side {side!r}; expected inside or outside")
+    within = r.number("within_m", minimum=0)
+    if within == 0:
+        r.add("within_m", "must be a distance > 0")
+    reading = r.text("reading")
+    near_id = r.text("near")
+    points = {p.id: p for p in earlier}
+    near: tuple[float, float, str] | None = None
+    if near_id in ctx.landmarks:
+        lm = ctx.landmarks[near_id]
+        near = (lm.lon, lm.lat, f"{lm.name} (landmark {lm.id})")
+    elif near_id in points:
+        pos = points[near_id]
+        if pos.is_line:
+            r.add("near", f"position {near_id!r} is a line, not a point")
+        else:
+            near = (pos.lon, pos.lat, f"position {pos.id} ({pos.label})")
+    elif near_id and near_id in set(declared):
+        r.add(
+            "near",
+            f"position {near_id!r} is declared after this one (or is invalid); near "
+            "must name a landmark or an earlier position of this incident",
+        )
+    elif near_id:
+        r.add(
+            "near",
+            f"unknown landmark or earlier position {near_id!r}"
+            f"{_close(near_id, set(ctx.landmarks) | set(points))}",
+        )
+    if (
+        not zone
+        or near is None
+        or side not in _SIDES
+        or math.isnan(offset)
+        or offset <= 0
+        or math.isnan(d_unc)
+        or math.isnan(within)
+        or within <= 0
+        or not reading
+    ):
+        return None
+    if ctx.catalogue is None:
+        r.add("offset_from_zone", "an offset from a zone needs the zone catalogue")
+        return None
+    if zone not in ctx.zone_ids:
+        return None  # reported by _zone_ref
+    if when is None:
+        return None  # the incident's start is missing or bad: reported there
+    versions = [v for v in ctx.catalogue.at(when) if v.zone_id == zone and v.is_area]
+    if not versions:
+        r.add(
+            "offset_from_zone",
+            f"zone {zone!r} has no area version in force at {when:%Y-%m-%d %H:%M} UTC",
+        )
+        return None
+    version = versions[0]
+    try:
+        locus = offset_locus(
+            version.geometry,
+            ctx.catalogue.boundary(version),
+            offset,
+            side,
+            near[0],
+            near[1],
+            within,
+        )
+    except ValueError as exc:
+        r.add("within_m", f"{exc} ({version.key}, near {near_id})")
+        return None
+    unc = d_unc + version.uncertainty_m
+    text = (
+        f"every point {side} {version.key} at {format_metres(offset)} "
+        f"(± {format_metres(d_unc)}) from its edge (edge ± "
+        f"{format_metres(version.uncertainty_m)}), kept within "
+        f"{format_metres(within)} of {near[2]}: the boundary of the geodesic buffer "
+        f"of the zone's edge on WGS84, computed by code ({locus.parts} "
+        f"piece{'s' if locus.parts > 1 else ''}, {locus.length_m / 1000:.1f} km "
+        f"long; every vertex "
+        f"{locus.min_m:.1f}-{locus.max_m:.1f} m from the edge by exact geodesic "
+        f"distance); uncertainty = distance reading + the zone edge's own. "
+        f"Reference point: the line's point nearest {near_id} "
+        f"({format_metres(locus.near_m)} from it). Reading: {reading}"
+    )
+    extra: dict[str, Any] = {
+        "geometry": locus.geometry,
+        "distance_m": offset,
+        "offset_zone": version.key,
+        "side": side,
+        "near": near_id,
+        "within_m": within,
+    }
+    return locus.lon, locus.lat, unc, text, extra
 
 
 _TRACK_KEYS = (
@@ -1093,8 +1412,10 @@ def _built(
     pos = positions.get(through)
     if through and pos is None:
         b.add("through", f"unknown position {through!r}{_close(through, positions)}")
-    elif pos is not None and pos.is_ring:
-        b.add("through", f"position {through!r} is a ring, not a point")
+    elif pos is not None and pos.is_line:
+        b.add(
+            "through", f"position {through!r} is a line (ring or offset), not a point"
+        )
         pos = None
     course = b.number("course_deg")
     zone = _zone_ref(b, "zone")

@@ -234,8 +234,14 @@ class Event:
 class Position:
     """A tagged position with an uncertainty radius and, if derived, its derivation.
 
-    ``geometry`` is a Point, or for a distance-only statement (``bearing =
-    "any"``) the geodesic ring of points at that distance (a LineString).
+    ``geometry`` is a Point, or a line of possible positions (:attr:`is_line`):
+    for a distance-only statement (``bearing = "any"``) the geodesic ring of points
+    at that distance from a landmark (a LineString); for "D from the border, on
+    one side" (``offset_from_zone``) the points at geodesic distance D from a
+    zone's edge on that side, clipped to a disc round a reference point (a
+    LineString or MultiLineString). For a line, ``uncertainty_m`` applies to every
+    point of it, and ``lon``/``lat`` is a reference point only: the landmark
+    (ring) or the line's point nearest the ``near`` reference (offset).
     """
 
     id: str
@@ -252,15 +258,37 @@ class Position:
     actors: tuple[str, ...] = ()
     at: dt.datetime | None = None
     reading: str = ""
-    #: For derived positions: landmark id, distance and bearing as stated.
+    #: For derived positions: landmark id, distance and bearing as stated
+    #: (for an offset from a zone: ``distance_m`` is the offset).
     from_landmark: str = ""
     distance_m: float = math.nan
     bearing: str = ""
+    #: For an offset from a zone's edge: the zone version measured from
+    #: (``"ta-tur-hatay@current"``), the side (``"inside"``/``"outside"``), the
+    #: landmark or position the line is clipped round, and the clip radius.
+    offset_zone: str = ""
+    side: str = ""
+    near: str = ""
+    within_m: float = math.nan
+
+    @property
+    def is_line(self) -> bool:
+        """Whether the position is a line of possible points (a ring or an offset)."""
+        return self.geometry.geom_type != "Point"
 
     @property
     def is_ring(self) -> bool:
-        """Whether the position is a ring (distance known, bearing not)."""
-        return self.geometry.geom_type != "Point"
+        """Whether the position is a line, not a point (kept name: see :attr:`is_line`).
+
+        True for a distance-only ring round a landmark and for an offset from a
+        zone's edge alike; :attr:`is_offset` tells them apart.
+        """
+        return self.is_line
+
+    @property
+    def is_offset(self) -> bool:
+        """Whether the position is an offset from a zone's edge (``offset_from_zone``)."""
+        return bool(self.offset_zone)
 
 
 @dataclass(frozen=True, slots=True)

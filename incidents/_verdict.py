@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
+
+import shapely
 
 from airmap.geo import ParamEnum, inverse
 
@@ -259,14 +262,14 @@ def _membership(
     if subject_pos is None:
         return _track_membership(check, version, tracks[check.subject], want_inside)
     index = catalogue.boundary(version)
-    coords = np.asarray(subject_pos.geometry.coords, dtype=np.float64)
+    coords = _coords(subject_pos)
     d = index.signed_distance_m(coords[:, 0], coords[:, 1])
     r = subject_pos.uncertainty_m
     lo, hi = float(np.min(d)), float(np.max(d))  # signed: negative inside
     where = (
-        f"the ring's points are {_fmt_m(lo)} to {_fmt_m(hi)} from the edge"
-        + (" (negative: inside)" if lo < 0 else "")
-        if subject_pos.is_ring
+        f"the {_line_word(subject_pos)}'s points are {_fmt_m(lo)} to {_fmt_m(hi)} "
+        "from the edge" + (" (negative: inside)" if lo < 0 else "")
+        if subject_pos.is_line
         else (
             f"{_fmt_m(-lo)} inside the edge"
             if lo <= 0
@@ -287,6 +290,15 @@ def _membership(
     reach = min(-certainly_inside, -certainly_outside)
     text = f"{head}: the uncertainty reaches {_fmt_m(reach)} across the edge"
     return CheckResult(check, Verdict.UNDECIDABLE, text, reach, lo)
+
+
+def _coords(p: Position) -> NDArray[np.float64]:
+    """Every vertex of a position's geometry (one row for a point), lon/lat."""
+    return np.asarray(shapely.get_coordinates(p.geometry), dtype=np.float64)
+
+
+def _line_word(p: Position) -> str:
+    return "offset line" if p.is_offset else "ring"
 
 
 def _track_membership(
@@ -367,16 +379,27 @@ def _duration(check: Check, incident: Incident) -> CheckResult:
 
 def _point(
     incident: Incident, landmarks: dict[str, Any], ref: str
-) -> tuple[float, float, float, str]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, Position | None]:
+    """The points a reference stands for: one for a point, every vertex for a line."""
     for p in incident.positions:
         if p.id == ref:
-            return p.lon, p.lat, p.uncertainty_m, p.label
+            xy = _coords(p)
+            return xy[:, 0], xy[:, 1], p.uncertainty_m, p
     lm = landmarks[ref]
-    return lm.lon, lm.lat, lm.uncertainty_m, lm.name
+    return np.array([lm.lon]), np.array([lm.lat]), lm.uncertainty_m, None
 
 
-def _bounded(check: Check, value: float, unc: float, head: str) -> CheckResult:
+def _bounded(
+    check: Check,
+    value: float,
+    unc: float,
+    head: str,
+    spread: tuple[float, float] | None = None,
+) -> CheckResult:
+    """Check ``value ± unc`` (or, for a line, ``[spread] ± unc``) against the bound."""
     lo, hi = value - unc, value + unc
+    if spread is not None:
+        lo, hi = spread[0] - unc, spread[1] + unc
     if not math.isnan(check.about_m):
         tol = (
             check.tolerance_m
@@ -389,7 +412,12 @@ def _bounded(check: Check, value: float, unc: float, head: str) -> CheckResult:
     else:
         a, b = 0.0, check.at_most_m
     stated = check.bound_text()
-    text = f"{head}: {_fmt_m(value)} ± {_fmt_m(unc)} (stated {stated})"
+    figure = (
+        f"{_fmt_m(value)}"
+        if spread is None or spread[1] - spread[0] < 0.5
+        else f"{_fmt_m(spread[0])} to {_fmt_m(spread[1])} over the line's points"
+    )
+    text = f"{head}: {figure} ± {_fmt_m(unc)} (stated {stated})"
     if lo >= a and hi <= b:
         return CheckResult(check, Verdict.SUPPORTED, text, min(lo - a, b - hi), value)
     if hi < a or lo > b:
@@ -416,16 +444,18 @@ def _distance_to_zone(
     catalogue: ZoneCatalogue,
     landmarks: dict[str, Any],
 ) -> CheckResult:
-    lon, lat, unc, _ = _point(incident, landmarks, check.origin_point)
+    lon, lat, unc, pos = _point(incident, landmarks, check.origin_point)
     version = _version(catalogue, check.zone, incident.window.start)
     if version is None or not version.is_area:
         return CheckResult(
             check, Verdict.NOT_CHECKABLE, f"no area version of {check.zone} in force"
         )
-    d = float(catalogue.boundary(version).signed_distance_m(lon, lat))
-    dist = max(d, 0.0)
+    d = np.maximum(catalogue.boundary(version).signed_distance_m(lon, lat), 0.0)
     head = f"geodesic distance from {check.origin_point} to the nearest point of {version.key}"
-    return _bounded(check, dist, unc, head)
+    if pos is not None and pos.is_line:
+        lo, hi = float(np.min(d)), float(np.max(d))
+        return _bounded(check, 0.5 * (lo + hi), unc, head, (lo, hi))
+    return _bounded(check, float(d[0]), unc, head)
 
 
 def _distance(
@@ -433,9 +463,21 @@ def _distance(
 ) -> CheckResult:
     x1, y1, u1, _ = _point(incident, landmarks, check.origin_point)
     x2, y2, u2, _ = _point(incident, landmarks, check.subject)
-    _, _, d = inverse(x1, y1, x2, y2)
     head = f"geodesic distance from {check.origin_point} to {check.subject}"
-    return _bounded(check, float(d), u1 + u2, head)
+    if x1.size > 1 and x2.size > 1:
+        return CheckResult(
+            check,
+            Verdict.NOT_CHECKABLE,
+            f"{head}: both are lines of possible positions; a distance between two "
+            "lines is not computed",
+        )
+    n = max(x1.size, x2.size)
+    _, _, dd = inverse(x1, y1, x2, y2)
+    d = np.asarray(dd, dtype=np.float64).reshape(-1)
+    if n > 1:
+        lo, hi = float(np.min(d)), float(np.max(d))
+        return _bounded(check, 0.5 * (lo + hi), u1 + u2, head, (lo, hi))
+    return _bounded(check, float(d[0]), u1 + u2, head)
 
 
 # --------------------------------------------------------------------------- assess
@@ -531,9 +573,9 @@ def _position_zones(
     from airmap.layers import Status
 
     when = p.at or incident.window.start
-    if p.is_ring:
-        # A ring is in a zone if any of its points may be.
-        coords = np.asarray(p.geometry.coords, dtype=np.float64)
+    if p.is_line:
+        # A line (ring or offset) is in a zone if any of its points may be.
+        coords = _coords(p)
         arr = catalogue.check(
             coords[:, 0], coords[:, 1], when, uncertainty_m=p.uncertainty_m
         )
