@@ -230,28 +230,51 @@ def _position_rows(
     return rows
 
 
-def _account_labels(a: Assessment) -> dict[str, str]:
-    """One permanent label per account in conflict: position id -> ``"KOR account"``.
+def _position_roles(a: Assessment) -> dict[str, str]:
+    """Claim or counter-claim for each position: the role of its own state's claims.
 
-    Each side of a :class:`~airmap.incidents.Conflict` names positions through
-    its checks; the first such position of each state carries the label.
+    A position takes the role of the claims by its state (``by``) that check it;
+    failing that, the role most of that state's claims have in this incident.
     """
-    subjects: list[str] = []
-    for c in a.conflicts:
-        for side in (c.inside, c.outside):
-            subjects += [r.check.subject for r in side.results]
+    from collections import Counter
+
+    checked: dict[str, Counter[str]] = {}
+    overall: dict[str, Counter[str]] = {}
+    for cv in a.claims:
+        role = cv.claim.role.value
+        overall.setdefault(cv.claim.by, Counter())[role] += 1
+        for r in cv.results:
+            checked.setdefault(f"{cv.claim.by}/{r.check.subject}", Counter())[role] += 1
+    out = {}
+    for p in a.incident.positions:
+        votes = checked.get(f"{p.by}/{p.id}") or overall.get(p.by) or Counter()
+        out[p.id] = votes.most_common(1)[0][0] if votes else "claim"
+    return out
+
+
+def _account_labels(a: Assessment) -> dict[str, str]:
+    """One permanent label per state's account: position id -> ``"KOR account (claim)"``.
+
+    Labelled only where accounts disagree: a state's first position that one of
+    its own claims checks, when that claim declares a conflict (``conflicts_with``)
+    and at least two states' accounts are placed this way.
+    """
     by_id = {p.id: p for p in a.incident.positions}
-    labels: dict[str, str] = {}
-    seen: set[str] = set()
-    for sid in subjects:
-        p = by_id.get(sid)
-        if p is None or not p.by or p.by in seen:
+    first: dict[str, tuple[str, str]] = {}
+    for cv in a.claims:
+        if not cv.claim.conflicts_with:
             continue
-        seen.add(p.by)
-        roles = {cv.claim.role.value for cv in a.claims if cv.claim.by == p.by}
-        role = "counter-claim" if roles == {"counter_claim"} else "claim"
-        labels[p.id] = f"{p.by} account ({role})"
-    return labels
+        for r in cv.results:
+            p = by_id.get(r.check.subject)
+            if p is None or p.by != cv.claim.by or p.by in first:
+                continue
+            role = (
+                "counter-claim" if cv.claim.role.value == "counter_claim" else "claim"
+            )
+            first[p.by] = (p.id, role)
+    if len(first) < 2:
+        return {}
+    return {pid: f"{by} account ({role})" for by, (pid, role) in first.items()}
 
 
 def _position_feature(
@@ -294,12 +317,12 @@ def _incident_layers(
     tracks = folium.FeatureGroup(name="Tracks").add_to(m)
     for a in assessments:
         inc = a.incident
-        roles = {cv.claim.by: cv.claim.role.value for cv in a.claims}
+        roles = _position_roles(a)
         zones_of = {pz.position.id: pz for pz in a.positions}
         labels = _account_labels(a)
         incident_row = _p("incident", f"{inc.id}: {inc.title}")
         for p in inc.positions:
-            colour = _SIDE_COLOUR.get(roles.get(p.by, "claim"), "#c51b7d")
+            colour = _SIDE_COLOUR[roles.get(p.id, "claim")]
             kind, parts, style = _position_feature(p, colour)
             account = f"{p.by} account · " if p.by else ""
             positions.add_feature(
@@ -522,7 +545,7 @@ def _legend(
         if any(p.is_ring for p in positions_all):
             entries.append(
                 LegendEntry(
-                    "Distance-only account (ring)",
+                    "Distance-only account (line of points)",
                     "#555555",
                     "line",
                     "12 6",

@@ -233,11 +233,15 @@ def _show_text(a: Any, cat: Any, out: TextIO) -> None:
         print("\npositions (and the zones they are in, as of their time):", file=out)
         for pz in a.positions:
             p = pz.position
-            where = (
-                f"ring of radius {_km(p.distance_m)} around {p.from_landmark}"
-                if p.is_ring
-                else _latlon(p.lat, p.lon)
-            )
+            if p.is_offset:
+                where = (
+                    f"line {_km(p.distance_m)} {p.side} {p.offset_zone}'s edge, "
+                    f"within {_km(p.within_m)} of {p.near}"
+                )
+            elif p.is_ring:
+                where = f"ring of radius {_km(p.distance_m)} around {p.from_landmark}"
+            else:
+                where = _latlon(p.lat, p.lon)
             by = f" [{p.by}]" if p.by else ""
             print(f"  {p.id}{by}: {p.label}", file=out)
             print(f"      {p.tag.value}: {where} ± {_km(p.uncertainty_m)}", file=out)

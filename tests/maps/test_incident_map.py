@@ -168,3 +168,55 @@ def test_slider_swaps_the_kadiz_version(offline: OfflinePage, tmp_path: Path) ->
     assert page.inner_text(".airmap-time-utc").strip() == stops[i - 2]
     assert offline.log.console_errors == []
     assert offline.log.page_errors == []
+
+
+ACCOUNTS = """
+([mapName]) => {
+  const out = {};
+  window[mapName].eachLayer(l => {
+    const t = l.getTooltip && l.getTooltip();
+    if (l.feature && l.feature.properties.position && t && t.options.permanent) {
+      out[t.getContent()] = [l.feature.properties.position, l.options.color];
+    }
+  });
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("incident", "expected"),
+    [
+        (
+            DOKDO,
+            {
+                "KOR account (claim)": ("a50-pass-1-km", "#c51b7d"),
+                "RUS account (counter-claim)": ("rus-25km-ring", "#2166ac"),
+            },
+        ),
+        (
+            "2015-11-24-su24",
+            {
+                "TUR account (claim)": ("tur-radar-salient-tip", "#c51b7d"),
+                "RUS account (counter-claim)": ("rus-putin-hit-1km", "#2166ac"),
+            },
+        ),
+    ],
+)
+def test_conflicting_accounts_are_separate_labelled_features(
+    offline: OfflinePage,
+    tmp_path: Path,
+    incident: str,
+    expected: dict[str, tuple[str, str]],
+) -> None:
+    m = incident_map(incident_ids=[incident])
+    path = tmp_path / "accounts.html"
+    path.write_text(render_html(m), encoding="utf-8")
+    page = offline.page
+    open_file(page, path, m.get_name())
+    got = page.evaluate(ACCOUNTS, [m.get_name()])
+    assert {k: tuple(v) for k, v in got.items()} == expected
+    shown = page.locator(".leaflet-tooltip.airmap-label").all_inner_texts()
+    assert sorted(shown) == sorted(expected)
+    assert offline.log.console_errors == []
