@@ -34,6 +34,7 @@ from ._geodesy import (
     geodesic_area_m2,
     inverse,
 )
+from ._grid import GridIndex, GridResult, numba_available
 from ._membership import covers_xy, normalize_lon
 from ._values import AltitudeBand, Confidence, Source, Validity, as_utc
 
@@ -49,6 +50,8 @@ __all__ = [
     "CoordinateError",
     "DataError",
     "EdgeRule",
+    "GridIndex",
+    "GridResult",
     "InputError",
     "ParamEnum",
     "Position",
@@ -69,6 +72,7 @@ __all__ = [
     "inverse",
     "lonlat_pad_deg",
     "normalize_lon",
+    "numba_available",
     "parse_latitude",
     "parse_longitude",
     "parse_position",

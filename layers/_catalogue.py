@@ -13,13 +13,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from airmap.geo import (
     BoundaryDistance,
+    GridIndex,
     Source,
     UnknownZoneError,
     as_utc,
+    lonlat_pad_deg,
     reach_bucket_m,
 )
 
-from ._check import CellGrid, Membership, MembershipArray, check_arrays, check_point
+from ._check import Membership, MembershipArray, check_arrays, check_point
 from ._load import LoadResult, load_files, load_seeds
 from ._model import ReferenceLine, Zone, ZoneKind, ZoneVersion
 
@@ -96,7 +98,8 @@ class ZoneCatalogue:
             v for z in self._zones.values() for v in z.versions if v.is_area
         )
         self._index_cache: dict[int, BoundaryDistance] = {}
-        self._grid_cache: dict[tuple[int, float], CellGrid] = {}
+        # exact grid indexes over self._areas, per reach bucket (None: no reach)
+        self._grid_cache: dict[float | None, tuple[GridIndex, tuple[bool, ...]]] = {}
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -220,7 +223,6 @@ class ZoneCatalogue:
             zones = [z for z in zones if z.id in set(wanted_ids)]
         sub = ZoneCatalogue(zones, self._lines.values(), self.sources)
         sub._index_cache = self._index_cache
-        sub._grid_cache = self._grid_cache
         return sub
 
     # --------------------------------------------------------------- indexes
@@ -250,13 +252,46 @@ class ZoneCatalogue:
             self._index_cache[key] = index
         return index
 
-    def _grid(self, version: ZoneVersion, reach_m: float) -> CellGrid:
-        key = (id(version), reach_bucket_m(reach_m))
-        grid = self._grid_cache.get(key)
-        if grid is None:
-            grid = CellGrid(version.geometry, key[1])
-            self._grid_cache[key] = grid
-        return grid
+    @property
+    def index(self) -> GridIndex:
+        """The exact grid index over :attr:`versions` (built once, on first use).
+
+        ``cat.index.query(lon, lat)`` answers the raw covers predicate for every
+        zone version at once as a per-point bitmask (bit ``j`` is
+        ``cat.versions[j]``; :attr:`~airmap.geo.GridResult.zones` holds their
+        keys), bit for bit shapely's ``intersects_xy`` on each geometry, with no
+        validity, boundary band or distances.
+
+        >>> cat = ZoneCatalogue.default()
+        >>> res = cat.index.query(132.0019, 37.2416)
+        >>> [k for k, hit in zip(res.zones, res.matrix()[:, 0], strict=True) if hit]
+        ['incheon-fir@aip-2018-07-18', 'kadiz@1951', 'kadiz@2013', 'ta-dokdo@1978']
+        """
+        return self._grid(None)[0]
+
+    def _grid(self, reach_m: float | None) -> tuple[GridIndex, tuple[bool, ...]]:
+        """Grid index with near bits for ``reach_m`` (bucketed), and always-near flags."""
+        key = None if reach_m is None or reach_m <= 0 else reach_bucket_m(reach_m)
+        hit = self._grid_cache.get(key)
+        if hit is None:
+            versions = self._areas
+            pads: list[float | None] | None = None
+            always = tuple(False for _ in versions)
+            if key is not None:
+                pads = []
+                for v in versions:
+                    _, miny, _, maxy = v.geometry.bounds
+                    pads.append(lonlat_pad_deg(key, max(abs(miny), abs(maxy))))
+                always = tuple(p is None for p in pads)
+                pads = [0.0 if p is None else p for p in pads]
+            index = GridIndex.build(
+                [v.geometry for v in versions],
+                names=[v.key for v in versions],
+                reach_deg=pads,
+            )
+            hit = (index, always)
+            self._grid_cache[key] = hit
+        return hit
 
     # ----------------------------------------------------------------- check
     @overload
@@ -318,8 +353,9 @@ class ZoneCatalogue:
 
         Notes
         -----
-        Load the catalogue once and pass arrays: geometries are prepared once, a
-        bounding-box prefilter skips far zones, and exact geodesic distances are
+        Load the catalogue once and pass arrays: the covers predicate of every
+        version comes from one exact grid index (:attr:`index`, built on first
+        use, bit for bit shapely's), and exact geodesic distances are
         computed only for points near an edge (all distances on first access of
         :attr:`MembershipArray.distance_m`).
 
@@ -395,16 +431,17 @@ class ZoneCatalogue:
             raise ValueError("uncertainty_m must be finite and ≥ 0")
         times = _to_datetime64(when, x.size)
         reach = max(float(unc_arr.max()) if unc_arr.size else 0.0, tolerance_m)
-        grids = [self._grid(v, reach) for v in versions]
+        grid, always_near = self._grid(reach)
         return check_arrays(
             versions,
             indexes,
-            grids,
+            grid,
             x,
             y,
             times,
             uncertainty_m=unc_arr,
             tolerance_m=tolerance_m,
+            always_near=always_near,
         )
 
     # ------------------------------------------------------------- exports

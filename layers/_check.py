@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from airmap.geo import (
     BoundaryDistance,
+    GridIndex,
     Validity,
     covers_xy,
     lonlat_pad_deg,
@@ -295,19 +296,25 @@ def _times_mask(
 def check_arrays(
     versions: Sequence[ZoneVersion],
     indexes: Sequence[BoundaryDistance],
-    grids: Sequence[CellGrid],
+    grid: GridIndex,
     lon: ArrayLike,
     lat: ArrayLike,
     when: NDArray[np.datetime64] | None,
     *,
     uncertainty_m: ArrayLike = 0.0,
     tolerance_m: float = 1.0,
+    always_near: Sequence[bool] = (),
 ) -> MembershipArray:
     """Vectorised kernel behind :meth:`ZoneCatalogue.check` for arrays.
 
-    ``grids`` are the versions' :class:`CellGrid` for a reach of at least
-    ``max(uncertainty_m, tolerance_m)``; ``when`` is ``None`` (every version
-    applies) or UTC ``datetime64[ns]`` per point.
+    ``grid`` is the exact :class:`~airmap.geo.GridIndex` over ``versions`` (bit
+    ``j`` is ``versions[j]``); when a boundary band or uncertainty is asked for,
+    it must have been built with a per-version reach of at least
+    ``max(uncertainty_m, tolerance_m)`` (its ``near`` bits then hold every point
+    within that reach of an edge). ``always_near[j]`` marks versions whose reach
+    could not be bounded in degrees (near the poles): every point is a candidate.
+    ``when`` is ``None`` (every version applies) or UTC ``datetime64[ns]`` per
+    point.
     """
     x = np.ravel(np.asarray(lon, dtype=np.float64))
     if (x >= 180.0).any() or (x < -180.0).any():
@@ -323,36 +330,43 @@ def check_arrays(
     covers = np.zeros((m, n), dtype=bool)
     empty = (np.zeros(0, dtype=np.intp), np.zeros(0))
     known: list[tuple[NDArray[np.intp], NDArray[np.float64]]] = [empty] * m
-    gid = cell_ids(x, y)
-    for row, (v, index, grid) in enumerate(zip(versions, indexes, grids, strict=True)):
-        cls = grid.table[gid]
+    res = grid.query(x, y)
+    if reach > 0 and res.near is None:
+        raise ValueError("check_arrays: the grid index was built without a reach")
+    for row, (v, index) in enumerate(zip(versions, indexes, strict=True)):
+        byte, bit = divmod(row, 8)
+        cov = ((res.bits[:, byte] >> np.uint8(bit)) & np.uint8(1)).view(np.bool_)
         active = None if when is None else _times_mask(v.validity, when, n)
         if active is not None:
-            cls[~active] = CELL_OUT
-        deep = cls == CELL_DEEP
-        covers[row] = deep
-        status[row] = deep  # Status.INSIDE == 1
-        idx = np.flatnonzero(cls == CELL_MIXED)
-        if idx.size:
-            xs, ys = x[idx], y[idx]
-            cov = covers_xy(v.geometry, xs, ys)
-            covers[row, idx] = cov
-            st = cov.astype(np.int8)  # INSIDE / OUTSIDE
-            if reach > 0:
+            cov = cov & active
+        covers[row] = cov
+        status[row] = cov  # Status.INSIDE == 1, OUTSIDE == 0
+        if reach > 0 and res.near is not None:
+            if row < len(always_near) and always_near[row]:
+                near = np.ones(n, dtype=np.bool_)
+            else:
+                near = ((res.near[:, byte] >> np.uint8(bit)) & np.uint8(1)).view(
+                    np.bool_
+                )
+            if active is not None:
+                near = near & active
+            idx = np.flatnonzero(near)
+            if idx.size:
+                xs, ys = x[idx], y[idx]
                 band = np.maximum(unc_in if scalar_unc else unc[idx], tolerance_m)
                 cand = index.candidates_within(xs, ys, band)
                 if cand.any():
                     ci = np.flatnonzero(cand)
                     d = index.distance_m(xs[ci], ys[ci])
-                    known[row] = (idx[ci], np.where(cov[ci], -d, d))
+                    cov_ci = covers[row, idx[ci]]
+                    known[row] = (idx[ci], np.where(cov_ci, -d, d))
                     ui = unc[idx[ci]]
                     near_tol = (d <= tolerance_m) & (tolerance_m > 0)
                     near_unc = (~near_tol) & (d < ui)
-                    sub = st[ci]
+                    sub = status[row, idx[ci]]
                     sub[near_tol] = Status.BOUNDARY
                     sub[near_unc] = Status.POSSIBLY_INSIDE
-                    st[ci] = sub
-            status[row, idx] = st
+                    status[row, idx[ci]] = sub
         if active is not None:
             status[row, ~active] = Status.NOT_IN_FORCE
     return MembershipArray(tuple(versions), status, covers, x, y, known, indexes)
