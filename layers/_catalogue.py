@@ -269,6 +269,37 @@ class ZoneCatalogue:
         """
         return self._grid(None)[0]
 
+    def covering(
+        self, lon: float, lat: float, when: dt.datetime | None = None
+    ) -> tuple[ZoneVersion, ...]:
+        """The area versions whose closed geometry covers one point, fast.
+
+        The single-point path of the grid index (about 25 µs after the first call):
+        exactly shapely's covers on each version's geometry, filtered to the
+        versions in force at ``when`` (aware; ``None``: every version). No
+        boundary band, no uncertainty, no distances: use :meth:`check` for those.
+
+        >>> import datetime as dt
+        >>> cat = ZoneCatalogue.default()
+        >>> t = dt.datetime(2019, 7, 23, 0, 9, tzinfo=dt.UTC)
+        >>> [v.key for v in cat.covering(132.0019, 37.2416, t)]
+        ['incheon-fir@aip-2018-07-18', 'kadiz@2013', 'ta-dokdo@1978']
+        """
+        if when is not None and when.tzinfo is None:
+            raise ValueError(
+                "when must be timezone-aware (add tzinfo=datetime.UTC, or a UTC offset)"
+            )
+        res = self.index.query(lon, lat)
+        hits = np.flatnonzero(np.unpackbits(res.bits[0], bitorder="little"))
+        out = []
+        for j in hits.tolist():
+            if j >= len(self._areas):
+                break
+            v = self._areas[j]
+            if when is None or v.validity.contains(when):
+                out.append(v)
+        return tuple(out)
+
     def _grid(self, reach_m: float | None) -> tuple[GridIndex, tuple[bool, ...]]:
         """Grid index with near bits for ``reach_m`` (bucketed), and always-near flags."""
         key = None if reach_m is None or reach_m <= 0 else reach_bucket_m(reach_m)

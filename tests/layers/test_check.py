@@ -241,3 +241,24 @@ def test_array_path_bit_for_bit_across_the_antimeridian_and_a_hole(
     for i, (lon, lat) in enumerate(zip(x[::5000], y[::5000], strict=True)):
         for m in cat.check(float(lon), float(lat)):
             assert Status(res1.status[res1.row(m.zone_version.key), i]) is m.status
+
+
+def test_covering_is_the_fast_exact_answer_of_check() -> None:
+    """``covering`` lists exactly the versions ``check`` reports as covering the point."""
+    import datetime as dt
+
+    import numpy as np
+
+    cat = ZoneCatalogue.default()
+    rng = np.random.default_rng(7)
+    lon = rng.uniform(120.0, 140.0, 300)
+    lat = rng.uniform(28.0, 42.0, 300)
+    when = dt.datetime(2019, 7, 23, tzinfo=dt.UTC)
+    res = cat.check(lon, lat, when=when, tolerance_m=0.0)
+    keys = [v.key for v in cat.versions]
+    for i in range(lon.size):
+        expected = [k for k in keys if res.covers[keys.index(k), i]]
+        got = [v.key for v in cat.covering(float(lon[i]), float(lat[i]), when)]
+        assert got == expected
+    with pytest.raises(ValueError, match="timezone-aware"):
+        cat.covering(130.0, 37.0, dt.datetime(2019, 7, 23))
