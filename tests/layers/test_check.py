@@ -261,4 +261,4 @@ def test_covering_is_the_fast_exact_answer_of_check() -> None:
         got = [v.key for v in cat.covering(float(lon[i]), float(lat[i]), when)]
         assert got == expected
     with pytest.raises(ValueError, match="timezone-aware"):
-        cat.covering(130.0, 37.0, dt.datetime(2019, 7, 23))
+        cat.covering(130.0, 37.0, dt.datetime(2019, 7, 23))  # noqa: DTZ001
