@@ -8,6 +8,7 @@ import json
 import math
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ def add_parser(sub: Any) -> None:
         help="which zones is a position (or every row of a CSV) in?",
         description=(
             "Check one position (LAT,LON such as 37.2416,132.0019, or a printed form "
-            'such as "37°14′26.8″N 131°52′10.4″E") or a CSV of positions (columns lon, '
-            "lat; optional time, id, uncertainty_m) against every zone version. With "
+            'such as "37°14′26.8″N 131°52′10.4″E") or a CSV or Parquet file of '
+            "positions (columns lon, lat; optional time, id, uncertainty_m; OpenSky "
+            "and traffic state-vector columns are recognised), streamed in chunks, "
+            "against every zone version. With "
             "--tracks, FILE holds tracks (CSV, Parquet or MF-JSON; OpenSky and traffic "
             "columns are recognised) and the output lists each entry into and exit "
             "from a zone, with interpolated instants, time inside and penetration depth."
@@ -77,7 +80,52 @@ def add_parser(sub: Any) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="CSV output for a file of positions or tracks (default: stdout)",
+        help=(
+            "output for a file of positions or tracks: CSV, or Parquet when FILE "
+            "ends in .parquet/.pq (default: CSV on stdout); written to a temporary "
+            "file and moved into place at the end"
+        ),
+    )
+    p.add_argument(
+        "--output-format",
+        choices=("csv", "parquet"),
+        default=None,
+        help="output format whatever the suffix of -o",
+    )
+    scale = p.add_argument_group("large files")
+    scale.add_argument(
+        "--chunk-rows",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help=(
+            f"rows read, checked and written at a time (default {CHUNK_ROWS:,}); "
+            "memory grows with this, not with the file"
+        ),
+    )
+    scale.add_argument(
+        "--engine",
+        choices=("process", "dask"),
+        default="process",
+        help=(
+            "process: this process (default); dask: one task per Parquet "
+            "partition on a dask.distributed cluster (pip install "
+            "'airspace-incidents[dask]'), same output"
+        ),
+    )
+    scale.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: a running scheduler (tcp://host:8786); default: a "
+        "local cluster",
+    )
+    scale.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="with --engine dask and no --scheduler: local worker processes "
+        "(default 2)",
     )
     tracks = p.add_argument_group("tracks")
     tracks.add_argument(
@@ -124,7 +172,43 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=_run)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def _check_engine_options(args: argparse.Namespace) -> None:
+    if args.engine != "dask":
+        for option, given in (
+            ("--scheduler", args.scheduler is not None),
+            ("--workers", args.workers is not None),
+        ):
+            if given:
+                raise CLIError(
+                    f"{option} applies to --engine dask only", ExitStatus.USAGE
+                )
+    elif args.scheduler is not None and args.workers is not None:
+        raise CLIError(
+            "--workers starts a local cluster; with --scheduler the cluster's own "
+            "workers are used",
+            ExitStatus.USAGE,
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
+    _check_engine_options(args)
+    if args.engine == "dask":
+        from airmap.maps import _dask
+
+        try:
+            _dask.require()
+        except _dask.DaskUnavailable as exc:
+            raise CLIError(str(exc), ExitStatus.USAGE) from None
     if args.incident_ids or args.incidents:
         if args.target is not None:
             raise CLIError(
@@ -413,339 +497,154 @@ def _print_membership(out: Any, mb: Any, width: int) -> None:
 
 
 def _check_file(args: argparse.Namespace, path: Path, when: Any) -> int:
-    import numpy as np
-    import pandas as pd
-
-    from airmap.layers import Status, ZoneCatalogue
+    """``check FILE``: every row of a CSV or Parquet file, streamed in chunks."""
+    from airmap.maps import _stream
 
     if path.is_dir():
         raise CLIError(f"{path}: is a directory, not a file of positions")
+    fmt = _stream.output_format(args.output, args.output_format)
+    if fmt == "parquet" and not args.output:
+        raise CLIError(
+            "Parquet output needs -o FILE (stdout gets CSV)", ExitStatus.USAGE
+        )
+    chunk_rows = args.chunk_rows or CHUNK_ROWS
     parquet = path.suffix.lower() in (".parquet", ".pq")
+    if args.engine == "dask" and not parquet:
+        raise CLIError(
+            f"{path}: --engine dask reads Parquet (one partition per group of row "
+            "groups); convert the CSV to Parquet, or drop --engine dask",
+            ExitStatus.USAGE,
+        )
+    started = time.perf_counter()
+    try:
+        return _stream_file(args, path, when, fmt, chunk_rows, parquet, started)
+    except _stream.StreamError as exc:
+        raise CLIError(str(exc)) from None
+
+
+def _stream_file(
+    args: argparse.Namespace,
+    path: Path,
+    when: Any,
+    fmt: str,
+    chunk_rows: int,
+    parquet: bool,
+    started: float,
+) -> int:
+    from airmap.layers import ZoneCatalogue
+    from airmap.maps import _stream
+
+    if parquet:
+        pf, layout = _stream.open_parquet(path)
+    else:
+        layout = _stream.csv_layout(path)
     cat = ZoneCatalogue.load(*args.zones)
-    versions = cat.versions
-    keys = [v.key for v in versions]
-    sovereign_rows = [i for i, v in enumerate(versions) if v.zone.kind.sovereign]
-    holders = [versions[i].zone.holder or "" for i in sovereign_rows]
-    claims = [";".join(versions[i].zone.claimants) for i in sovereign_rows]
-    labels = [s.label for s in sorted(Status)]  # index: code + 1
-    rows_written = 0
-    progress = sys.stderr.isatty()
+    spec = _stream.CheckSpec(
+        source=str(path),
+        unit="row" if parquet else "line",
+        layout=layout,
+        zones=_stream.ZoneFiles.read(args.zones, cat),
+        when=when,
+        tolerance_m=args.tolerance,
+        distances=args.distances,
+    )
+    tally = _stream.Tally(spec.zones.keys)
+    progress = _Progress(tally) if sys.stderr.isatty() else None
+    header = _stream.csv_header(_stream.check_chunk(_empty_input(spec), spec))
 
-    def table_for(chunk: Any, first_line: int) -> Any:
-        """Validate one chunk and build its output rows."""
-        table = _validate_chunk(
-            path, chunk, first_line, when, unit="row" if parquet else "line"
-        )
-        res = cat.check(
-            table["lon"],
-            table["lat"],
-            table["when"],
-            uncertainty_m=table["uncertainty_m"],
-            tolerance_m=args.tolerance,
-        )
-        out = pd.DataFrame(table["passthrough"])
-        inside = res.inside
-        out["zones"] = _join(keys, inside)
-        out["possibly_inside"] = _join(keys, res.status == Status.POSSIBLY_INSIDE)
-        sov = inside[sovereign_rows]
-        out["sovereign_holder"] = _join(holders, sov)
-        out["sovereign_claimants"] = _join(claims, sov)
-        for r, key in enumerate(keys):
-            out[f"status:{key}"] = pd.Categorical.from_codes(
-                res.status[r].astype(np.int64) + 1, categories=pd.Index(labels)
+    def emit(sink: _stream.Sink) -> str:
+        if args.engine == "dask":
+            from airmap.maps import _dask
+
+            pieces, engine = _dask.check_pieces(
+                pf, str(path), spec, fmt, chunk_rows, args.scheduler, args.workers
             )
-        if args.distances:
-            dist = res.distance_m
-            for r, key in enumerate(keys):
-                out[f"distance_m:{key}"] = np.round(dist[r], 1)
-        return out
-
-    def emit(fh: Any) -> None:
-        nonlocal rows_written
-        source = _read_parquet_chunks(path) if parquet else _read_chunks(path)
-        with contextlib.closing(source) as chunks:
-            for chunk, first_line in chunks:
-                out = table_for(chunk, first_line)
-                out.to_csv(
-                    fh, header=rows_written == 0, index=False, lineterminator="\n"
-                )
-                rows_written += len(out)
-                if progress:
-                    print(
-                        f"\r{rows_written:,} positions checked", end="", file=sys.stderr
-                    )
+        else:
+            chunks = (
+                _stream.parquet_chunks(pf, layout, chunk_rows)
+                if parquet
+                else _stream.csv_chunks(path, layout, chunk_rows)
+            )
+            pieces = (_stream.render(_stream.check_chunk(c, spec), fmt) for c in chunks)
+            engine = "in-process"
+        try:
+            with contextlib.closing(pieces):  # type: ignore[type-var]
+                for piece in pieces:
+                    sink.write(piece, header)
+                    tally.add(piece)
+                    tally.rows_written = sink.rows
+                    if progress:
+                        progress.update()
+        except BaseException:
+            sink.abort()
+            raise
+        sink.close()
         if progress:
-            print(file=sys.stderr)
+            progress.done()
+        return engine
 
     if args.output:
-        with atomic_output(args.output) as fh:
-            emit(fh)
-        print(
-            f"{rows_written} positions checked against {len(keys)} zone versions → {args.output}",
-            file=sys.stderr,
-        )
+        with _stream.atomic_path(args.output) as fh:
+            engine = emit(_stream.Sink(fh, fmt))
+        target = args.output
     else:
-        emit(sys.stdout)
+        out = sys.stdout
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
+            out.flush()
+            engine = emit(_stream.Sink(buffer, fmt))
+            buffer.flush()
+        else:  # a text-only stream (tests): decode what the sink writes
+            engine = emit(_stream.Sink(_TextBytes(out), fmt))
+        target = "stdout"
+    for line in tally.lines(time.perf_counter() - started, target, engine):
+        print(line, file=sys.stderr)
     return ExitStatus.OK
 
 
-def _join(labels: list[str], mask: Any) -> Any:
-    """Per column of ``mask`` (rows × points), the labels of its true rows, ';'-joined.
-
-    A label may itself list several names (``"KOR;JPN"``); each name appears once
-    per point, in order of first appearance.
-    """
-    import numpy as np
-
-    names: dict[str, Any] = {}
-    for r, label in enumerate(labels):
-        for name in filter(None, label.split(";")):
-            names[name] = names[name] | mask[r] if name in names else mask[r].copy()
-    out = np.full(mask.shape[1], "", dtype=object)
-    for name, hit in names.items():
-        if hit.any():
-            cur = out[hit]
-            out[hit] = np.where(cur == "", name, cur + ";" + name)
-    return out
-
-
-def _read_chunks(path: Path) -> Any:
+def _empty_input(spec: Any) -> Any:
+    """A zero-row input chunk (text columns) to derive the CSV header from."""
     import pandas as pd
 
-    try:
-        if path.stat().st_size == 0:
-            raise CLIError(
-                f"{path}: file is empty (expected a header line with lon,lat)"
-            )
-    except FileNotFoundError:
-        raise CLIError(f"{path}: no such file") from None
-    except PermissionError:
-        raise CLIError(f"{path}: cannot read: permission denied") from None
-    _check_first_rows(path)
-    try:
-        with pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            chunksize=CHUNK_ROWS,
-            skipinitialspace=True,
-            index_col=False,
-        ) as reader:
-            first_line = 2
-            got_any = False
-            for chunk in reader:
-                if not got_any:
-                    _check_columns(path, list(chunk.columns))
-                if chunk.empty:
-                    continue
-                got_any = True
-                yield chunk, first_line
-                first_line += len(chunk)
-    except pd.errors.EmptyDataError:
-        raise CLIError(
-            f"{path}: file is empty (expected a header line with lon,lat)"
-        ) from None
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise CLIError(
-                f"{path}:{m.group(2)}: row has {m.group(3)} fields but the header has {m.group(1)}"
-            ) from None
-        raise CLIError(f"{path}: not a readable CSV file: {exc}") from None
-    except UnicodeDecodeError:
-        raise CLIError(f"{path}: not UTF-8 text") from None
-    if not got_any:
-        # header only
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            header = fh.readline().strip()
-        _check_columns(path, [c.strip() for c in header.split(",")])
-        raise CLIError(f"{path}: no data rows after the header")
-
-
-def _check_first_rows(path: Path) -> None:
-    """Refuse a first data row longer than the header.
-
-    pandas would otherwise take its extra leading field as a row index (or, with
-    ``index_col=False``, drop the extra field): both silently lose data.
-    Later rows of the wrong length are reported by the parser itself.
-    """
-    import csv
-
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            rows = csv.reader(fh, skipinitialspace=True)
-            header = next(rows, None)
-            first = next(rows, None)
-    except UnicodeDecodeError:
-        raise CLIError(f"{path}: not UTF-8 text") from None
-    if header is not None and first is not None and len(first) > len(header):
-        raise CLIError(
-            f"{path}:2: row has {len(first)} fields but the header has {len(header)}"
-        )
-
-
-def _check_columns(path: Path, columns: list[str], *, parquet: bool = False) -> None:
-    cols = [c.strip() for c in columns]
-    where, has = (
-        (f"{path}", "the file has") if parquet else (f"{path}:1", "the header has")
+    return pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in spec.layout.kept},
+        index=pd.RangeIndex(0, 0),
     )
-    for need in ("lon", "lat"):
-        if need not in cols:
-            raise CLIError(
-                f"{where}: {need}: missing column ({has}: {', '.join(cols) or 'nothing'})"
-            )
-    dupes = sorted({c for c in cols if cols.count(c) > 1})
-    if dupes:
-        raise CLIError(f"{where}: {dupes[0]}: column appears twice")
 
 
-def _read_parquet_chunks(path: Path) -> Any:
-    """Parquet positions in chunks, as text, so that CSV validation applies unchanged.
+class _TextBytes:
+    """Bytes written to a text stream (UTF-8)."""
 
-    Only the columns the check uses are read. Numbers become their shortest
-    exact text, zone-aware timestamps ISO 8601 text with their offset (naive
-    ones without, which validation then refuses); nulls become empty. Errors
-    name the 1-based row.
-    """
-    import pandas as pd
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
 
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-    except ImportError:  # pragma: no cover - pyarrow is a declared extra
-        raise CLIError(
-            f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
-        ) from None
-    try:
-        pf = pq.ParquetFile(path)
-    except FileNotFoundError:
-        raise CLIError(f"{path}: no such file") from None
-    except PermissionError:
-        raise CLIError(f"{path}: cannot read: permission denied") from None
-    except Exception as exc:  # pyarrow raises ArrowInvalid and others
-        raise CLIError(f"{path}: not a readable Parquet file: {exc}") from None
-    names = list(pf.schema_arrow.names)
-    _check_columns(path, names, parquet=True)
-    wanted = [c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in names]
-    first_row = 1
-    for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted):
-        if not batch.num_rows:
-            continue
-        chunk = pd.DataFrame(
-            {
-                name: pc.fill_null(pc.cast(arr, pa.string()), "").to_pandas()
-                for name, arr in zip(wanted, batch.columns, strict=True)
-            }
+    def write(self, data: bytes) -> int:
+        self.stream.write(data.decode("utf-8"))
+        return len(data)
+
+
+class _Progress:
+    """A running count of rows checked and rows/s on a terminal, twice a second."""
+
+    def __init__(self, tally: Any) -> None:
+        self.tally = tally
+        self.start = self.last = time.perf_counter()
+
+    def update(self) -> None:
+        now = time.perf_counter()
+        if now - self.last < 0.5:
+            return
+        self.last = now
+        rate = self.tally.rows_read / max(now - self.start, 1e-9)
+        print(
+            f"\r{self.tally.rows_read:,} rows checked ({rate:,.0f} rows/s)",
+            end="",
+            file=sys.stderr,
+            flush=True,
         )
-        yield chunk, first_row
-        first_row += batch.num_rows
-    if first_row == 1:
-        raise CLIError(f"{path}: no data rows")
 
-
-def _validate_chunk(
-    path: Path, chunk: Any, first_line: int, when: Any, *, unit: str = "line"
-) -> dict[str, Any]:
-    import numpy as np
-    import pandas as pd
-
-    chunk.columns = [c.strip() for c in chunk.columns]
-    errors: list[tuple[int, int, str]] = []  # (row index, column order, message)
-
-    def numeric(
-        col: str, order: int, lo: float | None, hi: float | None, what: str
-    ) -> Any:
-        raw = chunk[col].str.strip()
-        vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~np.isfinite(vals))
-        if bad.size:
-            i = int(bad[0])
-            text = raw.iloc[i]
-            msg = "is empty" if text == "" else f"{text!r} is not a number"
-            errors.append((i, order, f"{col}: {msg}"))
-        out_of = np.zeros(len(vals), bool)
-        if lo is not None:
-            out_of |= vals < lo
-        if hi is not None:
-            out_of |= vals > hi
-        bad = np.flatnonzero(out_of)
-        if bad.size:
-            i = int(bad[0])
-            errors.append((i, order, f"{col}: {raw.iloc[i]} is outside {what}"))
-        return vals
-
-    lon = numeric("lon", 0, -180.0, 180.0, "-180..180")
-    lat = numeric("lat", 1, -90.0, 90.0, "-90..90")
-    if "uncertainty_m" in chunk.columns:
-        unc = numeric("uncertainty_m", 2, 0.0, None, "0 m and up (it is a radius)")
-    else:
-        unc = np.zeros(len(chunk))
-    times = None
-    if "time" in chunk.columns:
-        times = _parse_times(chunk["time"], errors)
-    elif when is not None:
-        times = np.full(len(chunk), np.datetime64(when.replace(tzinfo=None), "ns"))
-    if errors:
-        i, _, msg = min(errors)
-        if unit == "row":
-            raise CLIError(f"{path}: row {first_line + i}: {msg}")
-        raise CLIError(f"{path}:{first_line + i}: {msg}")
-    keep = [
-        c for c in ("id", "time", "lon", "lat", "uncertainty_m") if c in chunk.columns
-    ]
-    return {
-        "lon": lon,
-        "lat": lat,
-        "uncertainty_m": unc,
-        "when": times,
-        "passthrough": {c: chunk[c].to_numpy() for c in keep},
-    }
-
-
-def _parse_times(series: Any, errors: list[tuple[int, int, str]]) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    raw = series.str.strip()
-    numeric = pd.to_numeric(raw, errors="coerce")
-    is_epoch = numeric.notna().to_numpy()
-    out = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if is_epoch.any():
-        secs = numeric.to_numpy()[is_epoch]
-        out[is_epoch] = (secs * 1e9).astype("int64").astype("datetime64[ns]")
-    text_idx = np.flatnonzero(~is_epoch)
-    if text_idx.size:
-        texts = raw.iloc[text_idx]
-        has_tz = texts.str.contains(_TZ_RE, regex=True).to_numpy()
-        empty = (texts == "").to_numpy()
-        naive = np.flatnonzero(~has_tz)
-        if naive.size:
-            j = int(naive[0])
-            msg = (
-                "is empty"
-                if empty[j]
-                else f"{texts.iloc[j]!r} has no time zone; add Z for UTC or an offset like +09:00"
-            )
-            errors.append((int(text_idx[j]), 3, f"time: {msg}"))
-        ok = np.flatnonzero(has_tz)
-        if ok.size:
-            parsed = pd.to_datetime(
-                texts.iloc[ok], utc=True, errors="coerce", format="ISO8601"
-            )
-            bad = np.flatnonzero(parsed.isna().to_numpy())
-            if bad.size:
-                j = int(ok[bad[0]])
-                errors.append(
-                    (
-                        int(text_idx[j]),
-                        3,
-                        f"time: {texts.iloc[j]!r} is not an ISO 8601 date-time",
-                    )
-                )
-            vals = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-            out[text_idx[ok]] = vals
-    return out
+    def done(self) -> None:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------- tracks
@@ -762,6 +661,16 @@ def _check_tracks(args: argparse.Namespace) -> int:
     ):
         if given:
             raise CLIError(f"{option} does not apply to --tracks", ExitStatus.USAGE)
+    if args.chunk_rows is not None:
+        raise CLIError("--chunk-rows does not apply to --tracks", ExitStatus.USAGE)
+    from airmap.maps import _stream
+
+    fmt = _stream.output_format(args.output, args.output_format)
+    if fmt == "parquet" and not args.output:
+        raise CLIError(
+            "Parquet output needs -o FILE (stdout gets CSV)", ExitStatus.USAGE
+        )
+    started = time.perf_counter()
     max_gap = DEFAULT_MAX_GAP_S if args.max_gap is None else args.max_gap
     if not (math.isfinite(max_gap) and max_gap > 0):
         raise CLIError(
@@ -799,16 +708,43 @@ def _check_tracks(args: argparse.Namespace) -> int:
 
     from airmap.incidents._analysis import analyse_tracks, crossings_frame
 
-    analyses = analyse_tracks(
-        tracks, cat, when=when, max_gap_s=max_gap, zones=args.zone_ids or None
-    )
-    frame = crossings_frame(analyses)
-    if args.output:
+    if args.engine == "dask":
+        from airmap.maps import _dask
+
+        try:
+            frame, gaps, engine = _dask.analyse_tracks(
+                tracks,
+                _stream.ZoneFiles.read(args.zones, cat),
+                when=when,
+                max_gap_s=max_gap,
+                zones_only=tuple(args.zone_ids),
+                scheduler=args.scheduler,
+                workers=args.workers,
+            )
+        except _stream.StreamError as exc:
+            raise CLIError(str(exc)) from None
+    else:
+        analyses = analyse_tracks(
+            tracks, cat, when=when, max_gap_s=max_gap, zones=args.zone_ids or None
+        )
+        frame = crossings_frame(analyses)
+        gaps = _count_gaps(analyses)
+        engine = "in-process"
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        try:
+            with _stream.atomic_path(args.output) as fh:
+                pq.write_table(table.replace_schema_metadata(), fh)
+        except _stream.StreamError as exc:
+            raise CLIError(str(exc)) from None
+    elif args.output:
         with atomic_output(args.output) as fh:
             _write_crossings(frame, fh)
     else:
         _write_crossings(frame, sys.stdout)
-    gaps = _count_gaps(analyses)
     summary = (
         f"{_plural(len(tracks), 'track')}, {_plural(tracks.samples, 'sample')}: "
         f"{_plural(len(frame), 'interval')} inside zones, {_plural(gaps, 'gap')} "
@@ -816,6 +752,7 @@ def _check_tracks(args: argparse.Namespace) -> int:
     )
     if tracks.skipped_rows:
         summary += f"; {_plural(tracks.skipped_rows, 'row')} without a position skipped"
+    summary += f"; {time.perf_counter() - started:.2f} s ({engine})"
     if args.output:
         summary += f" → {args.output}"
     print(summary, file=sys.stderr)

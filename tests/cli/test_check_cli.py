@@ -147,7 +147,11 @@ BAD_ROWS = [
         2,
         "uncertainty_m: -5 is outside 0 m and up (it is a radius)",
     ),
-    ("lon,latt\n132.0,37.2\n", 1, "lat: missing column (the header has: lon, latt)"),
+    (
+        "lon,latt\n132.0,37.2\n",
+        1,
+        "lat: missing column: expected one of lat, latitude (the header has: lon, latt)",
+    ),
     ("lon,lat\n132.0,37.2,9\n", 2, "row has 3 fields but the header has 2"),
 ]
 

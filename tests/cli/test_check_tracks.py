@@ -336,8 +336,9 @@ def test_parquet_positions_without_tracks(
             ": row 2: lon: 181 is outside -180..180",
         ),
         (
-            {"lon": [132.0], "latitude": [37.0]},
-            ": lat: missing column (the file has: lon, latitude)",
+            {"lon": [132.0], "latitude_deg": [37.0]},
+            ": lat: missing column: expected one of lat, latitude (the file has: "
+            "lon, latitude_deg)",
         ),
     ],
 )
