@@ -863,6 +863,14 @@ def atomic_path(target: str | Path) -> Iterator[IO[bytes]]:
             yield fh
         if target.is_dir():
             raise StreamError(f"{target}: cannot write: is a directory")
+        # mkstemp creates the file 0600; give it the mode a plain open() would
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
         ok = True
     finally:
