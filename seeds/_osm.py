@@ -15,10 +15,13 @@ from typing import Any
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 
 from ._gshhg import MissingInputError, sha256_file
 
 __all__ = ["DEFAULT_PATH", "NPM_INSTALL", "PACKAGE", "OsmBorders"]
+
+Box = tuple[float, float, float, float]
 
 PACKAGE = "@osm_borders/maritime_1m"
 PINNED_VERSION = "1.1.0"
@@ -62,6 +65,7 @@ class OsmBorders:
             if code:
                 self._features[str(code)] = feature
         self._cache: dict[str, MultiPolygon] = {}
+        self._shapes: dict[str, BaseGeometry] = {}
 
     def file_hashes(self) -> dict[str, str]:
         """Return sha256 of the data file read, keyed by package path."""
@@ -101,3 +105,55 @@ class OsmBorders:
             else:
                 raise ValueError(f"{self.path}: {alpha3} has no polygons")
         return self._cache[alpha3]
+
+    def _shape(self, alpha3: str) -> BaseGeometry:
+        if alpha3 not in self._shapes:
+            try:
+                feature = self._features[alpha3]
+            except KeyError:
+                raise KeyError(f"no country {alpha3!r} in {self.path}") from None
+            self._shapes[alpha3] = shape(feature["geometry"])
+        return self._shapes[alpha3]
+
+    def codes_in(self, box: Box) -> list[str]:
+        """Return the sorted alpha-3 codes of countries whose extent meets a box.
+
+        Parameters
+        ----------
+        box : tuple of float
+            ``(min_lon, min_lat, max_lon, max_lat)``, degrees.
+        """
+        minx, miny, maxx, maxy = box
+        out = []
+        for code in sorted(self._features):
+            x0, y0, x1, y1 = self._shape(code).bounds
+            if x0 <= maxx and x1 >= minx and y0 <= maxy and y1 >= miny:
+                out.append(code)
+        return out
+
+    def country_in(self, alpha3: str, box: Box) -> MultiPolygon:
+        """Return one country's polygons clipped to a lon/lat box (may be empty).
+
+        Cheaper than :meth:`country` for large countries: only the parts that
+        meet the box are repaired and merged.
+        """
+        minx, miny, maxx, maxy = box
+        polys: list[Polygon] = []
+        for part in getattr(self._shape(alpha3), "geoms", []):
+            x0, y0, x1, y1 = part.bounds
+            if x0 > maxx or x1 < minx or y0 > maxy or y1 < miny:
+                continue
+            if not part.is_valid:
+                part = shapely.make_valid(part)
+            clipped = shapely.clip_by_rect(part, minx, miny, maxx, maxy)
+            for p in getattr(clipped, "geoms", [clipped]):
+                if isinstance(p, Polygon) and not p.is_empty:
+                    polys.append(p)
+        merged = shapely.union_all(polys) if polys else MultiPolygon()
+        if isinstance(merged, Polygon):
+            return MultiPolygon([merged])
+        if isinstance(merged, MultiPolygon):
+            return merged
+        return MultiPolygon(
+            [p for p in getattr(merged, "geoms", []) if isinstance(p, Polygon)]
+        )

@@ -29,6 +29,7 @@ import hashlib
 import importlib.resources
 import itertools
 import json
+import math
 import os
 import sys
 import tempfile
@@ -42,6 +43,7 @@ from typing import Any
 import numpy as np
 
 import shapely
+from pyproj import Transformer
 from shapely.geometry import (
     LineString,
     MultiLineString,
@@ -55,7 +57,7 @@ from shapely.geometry.polygon import orient
 
 from airmap.geo import NM, forward, geodesic_area_m2, geodesic_buffer, inverse
 
-from ._gshhg import DISTRIBUTION, INSTALL, GshhgLand, MissingInputError
+from ._gshhg import DISTRIBUTION, INSTALL, LAKE, GshhgLand, MissingInputError
 from ._osm import DEFAULT_PATH, NPM_INSTALL, PACKAGE, OsmBorders
 
 __all__ = ["main"]
@@ -88,6 +90,176 @@ STRAIT_END_M = 3_000.0
 SHARED_EDGE_M = 5.0
 #: Western closure of China's baseline polygon (over the mainland), degrees E.
 CHN_CLOSE_LON = 115.0
+
+#: Display basemap: radius of the plane that simplification works in, metres. It
+#: is at least every radius of curvature of WGS84 (the largest, at the poles, is
+#: 6 399 594 m), so lengths in the plane are never shorter than on the ground.
+PLANE_RADIUS_M = 6_400_000.0
+#: At least the ground length of one degree of latitude or of longitude anywhere
+#: on WGS84 (the largest is 111 694 m, a degree of latitude at a pole), metres.
+M_PER_DEG_MAX = 111_700.0
+#: Grid of the basemap files, degrees (about 1 m).
+BASEMAP_GRID_DEG = 1e-5
+#: Land is read this far beyond a tier's box, so that simplification never moves
+#: the box edges (larger than every tolerance below), degrees.
+BASEMAP_READ_PAD_DEG = 0.25
+#: Country polygons are clipped this far beyond a region's box for the borders,
+#: so the clip edges fall outside the region, degrees.
+BORDER_READ_PAD_DEG = 1.0
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A box of the display basemap with its own level of detail."""
+
+    name: str
+    #: (min_lon, min_lat, max_lon, max_lat), degrees.
+    box: Box
+    #: Bound on the distance between the drawn coast and GSHHG's, metres
+    #: (Hausdorff, both ways, for the polygons kept).
+    tolerance_m: float
+    #: Grid the tier is snapped to before the tiers are merged, degrees.
+    grid_deg: float
+    #: Islands smaller than this (GSHHG's own area figure) are left out, km².
+    min_area_km2: float
+    #: Lakes at least this large are holes in the land, km².
+    lake_min_area_km2: float
+    #: Why the tier is there.
+    why: str
+    #: Plain Douglas–Peucker on the unrepaired rings, repaired afterwards (fast
+    #: for Eurasia's 1.2 million points), instead of the topology-preserving one.
+    coarse: bool = False
+
+    def snap_bound_m(self) -> float:
+        """Most that the two grid snappings can move a point, metres."""
+        return (self.grid_deg + BASEMAP_GRID_DEG) * math.sqrt(2.0) * M_PER_DEG_MAX
+
+    def simplify_m(self) -> float:
+        """Douglas–Peucker tolerance in the plane, metres (the rest is the grid)."""
+        return self.tolerance_m - self.snap_bound_m()
+
+    def plane(self) -> str:
+        """Equidistant cylindrical projection whose lengths are never too short.
+
+        Its true-scale parallel is the box's latitude nearest the equator, so
+        east–west lengths are stretched, never shrunk, in the box; with
+        :data:`PLANE_RADIUS_M` north–south lengths are too. A tolerance in this
+        plane is therefore a bound on the ground.
+        """
+        south, north = self.box[1], self.box[3]
+        lat_ts = 0.0 if south <= 0.0 <= north else min(abs(south), abs(north))
+        return (
+            f"+proj=eqc +lat_ts={lat_ts:g} +lon_0=0 +R={PLANE_RADIUS_M:.0f} "
+            "+units=m +no_defs"
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The tier as manifest parameters."""
+        return {
+            "name": self.name,
+            "box": list(self.box),
+            "why": self.why,
+            "tolerance_m": self.tolerance_m,
+            "simplify_tolerance_m": round(self.simplify_m(), 1),
+            "simplify_plane": self.plane(),
+            "grid_deg": self.grid_deg,
+            "min_island_area_km2": self.min_area_km2,
+            "min_lake_area_km2": self.lake_min_area_km2,
+        }
+
+
+#: Boxes round the incident areas and the zones there: practically GSHHG as it
+#: is (Douglas–Peucker at under 2 m, a 1 m grid, every islet kept).
+DETAIL_TIERS = (
+    Tier(
+        "dokdo-ulleungdo",
+        (130.3, 36.9, 132.4, 37.9),
+        5.0,
+        1e-5,
+        0.0,
+        0.0,
+        "ta-dokdo and ta-ulleungdo with margin; the 2019-07-23 passes",
+    ),
+    Tier(
+        "tsushima",
+        (128.9, 33.9, 129.8, 34.9),
+        5.0,
+        1e-5,
+        0.0,
+        0.0,
+        "ta-jpn-tsushima with margin",
+    ),
+    Tier(
+        "oki",
+        (132.5, 35.6, 133.9, 36.7),
+        5.0,
+        1e-5,
+        0.0,
+        0.0,
+        "ta-jpn-oki with margin",
+    ),
+    Tier(
+        "hatay",
+        (34.8, 34.8, 37.2, 37.2),
+        5.0,
+        1e-5,
+        0.0,
+        0.0,
+        "ta-tur-hatay, ta-syr-latakia and the 2015 Hatay incidents with margin",
+    ),
+)
+#: The regions the seeds cover (every seeded zone with at least 1° margin).
+REGION_TIERS = (
+    Tier(
+        "east-asia",
+        (115.0, 20.0, 150.0, 50.0),
+        1_000.0,
+        1e-4,
+        1.0,
+        100.0,
+        "Korea, Japan, eastern China, Taiwan: every East Asian zone with margin",
+    ),
+    Tier(
+        "levant",
+        (23.0, 29.0, 46.0, 43.0),
+        1_000.0,
+        1e-4,
+        1.0,
+        100.0,
+        "eastern Mediterranean, Turkey, the Levant, Cyprus",
+    ),
+)
+#: Everything else: a coarse outline of the large land masses, in two latitude
+#: bands so that the far north is not kept in needless detail.
+WORLD_TIERS = (
+    Tier(
+        "world",
+        (-180.0, -90.0, 180.0, 60.0),
+        15_000.0,
+        1e-3,
+        5_000.0,
+        5_000.0,
+        "orientation outside the regions",
+        coarse=True,
+    ),
+    Tier(
+        "world-north",
+        (-180.0, 60.0, 180.0, 90.0),
+        25_000.0,
+        1e-3,
+        20_000.0,
+        5_000.0,
+        "orientation outside the regions, north of 60°N",
+        coarse=True,
+    ),
+)
+#: Every tier, in the order a point takes the first whose box holds it.
+BASEMAP_TIERS = (*DETAIL_TIERS, *REGION_TIERS, *WORLD_TIERS)
+#: Manifest parameters of both basemap files.
+BASEMAP_COMMON = {
+    "coordinate_grid_deg": BASEMAP_GRID_DEG,
+    "simplification": "for display; see tiers and tolerance_rule",
+}
 
 GSHHG_LICENCE = "LGPL-3.0-or-later"
 GSHHG_ATTRIBUTION = (
@@ -152,9 +324,9 @@ def _fwd(lon: float, lat: float, az: float, dist_m: float) -> tuple[float, float
     return float(x), float(y)
 
 
-def _snap(geom: BaseGeometry) -> BaseGeometry:
-    """Round to the 1e-6° grid (valid output), orient rings, fix part order."""
-    snapped = shapely.set_precision(geom, GRID_DEG)
+def _snap(geom: BaseGeometry, grid_deg: float = GRID_DEG) -> BaseGeometry:
+    """Round to the grid (valid output), orient rings, fix part order."""
+    snapped = shapely.set_precision(geom, grid_deg)
     if isinstance(snapped, Polygon | MultiPolygon) or snapped.geom_type in {
         "GeometryCollection"
     }:
@@ -285,7 +457,12 @@ class Output:
     inputs: list[str]
     parameters: dict[str, Any]
     zone: str | None = None
+    #: Extra GeoJSON properties of the feature.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Grid the coordinates are snapped to, degrees.
+    grid_deg: float = GRID_DEG
+    #: Manifest parameters every such file shares (None: those of a buffer).
+    common: dict[str, Any] | None = None
 
     @property
     def licence(self) -> str:
@@ -376,6 +553,262 @@ def _korea_strait(
         "sector_ray_length_m": STRAIT_RAY_M,
     }
     return sector, part, info
+
+
+# ----------------------------------------------------------------- display basemap
+
+
+def _pad(b: Box, deg: float) -> Box:
+    return (
+        max(b[0] - deg, -180.0),
+        max(b[1] - deg, -90.0),
+        min(b[2] + deg, 180.0),
+        min(b[3] + deg, 90.0),
+    )
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer[0] <= inner[0] < inner[2] <= outer[2]
+        and outer[1] <= inner[1] < inner[3] <= outer[3]
+    )
+
+
+def _project(geom: BaseGeometry, plane: str, *, inverse: bool = False) -> BaseGeometry:
+    tr = Transformer.from_crs("EPSG:4326", plane, always_xy=True)
+    direction = "INVERSE" if inverse else "FORWARD"
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = tr.transform(xy[:, 0], xy[:, 1], direction=direction)
+        return np.column_stack([x, y])
+
+    moved: BaseGeometry = shapely.transform(geom, move)
+    return moved
+
+
+def _simplify_in_plane(
+    geom: BaseGeometry, tier: Tier, *, keep_topology: bool = True
+) -> BaseGeometry:
+    """Douglas–Peucker in the tier's plane; back in lon/lat, valid."""
+    flat = _project(geom, tier.plane())
+    simple = shapely.simplify(flat, tier.simplify_m(), preserve_topology=keep_topology)
+    out = _project(simple, tier.plane(), inverse=True)
+    return out if out.is_valid else shapely.make_valid(out)
+
+
+def _cut(geom: BaseGeometry, tier: Tier, holes: Sequence[Box]) -> BaseGeometry:
+    """Clip to the tier's box, cut out the inner tiers' boxes, snap to its grid."""
+    part = shapely.clip_by_rect(geom, *tier.box)
+    if holes:
+        part = shapely.difference(part, shapely.union_all([box(*h) for h in holes]))
+    snapped = shapely.set_precision(part, tier.grid_deg)
+    # Back to a floating precision model, coordinates unchanged: an overlay takes
+    # the coarsest model of its inputs, and the tiers are merged by one.
+    return shapely.set_precision(snapped, 0.0)
+
+
+def _tier_land(
+    gshhg: GshhgLand,
+    tier: Tier,
+    holes: Sequence[Box],
+    source: tuple[MultiPolygon, MultiPolygon] | None = None,
+) -> tuple[BaseGeometry, MultiPolygon]:
+    """Display land of one tier, and the full-resolution land it came from."""
+    if source is None:
+        read = _pad(tier.box, BASEMAP_READ_PAD_DEG)
+        source = (
+            gshhg.polygons(read, min_area_km2=tier.min_area_km2),
+            gshhg.polygons(read, level=LAKE, min_area_km2=tier.lake_min_area_km2),
+        )
+    land, lakes = source
+    if tier.coarse:
+        shown = shapely.difference(
+            _simplify_in_plane(land, tier, keep_topology=False),
+            _simplify_in_plane(lakes, tier, keep_topology=False),
+        )
+    else:
+        holed = shapely.difference(land, lakes) if lakes.geoms else land
+        shown = _simplify_in_plane(holed, tier)
+    return _cut(_polygonal(shown), tier, holes), land
+
+
+def _basemap_land(gshhg: GshhgLand) -> tuple[Output, dict[str, MultiPolygon]]:
+    """Land for display: detail boxes, regions, coarse world, merged."""
+    for d in DETAIL_TIERS:
+        if not any(_inside(d.box, r.box) for r in REGION_TIERS):
+            raise BuildError(f"basemap tier {d.name}: box not inside a region")
+    pieces: list[BaseGeometry] = []
+    full: dict[str, MultiPolygon] = {}
+    for tier in DETAIL_TIERS:
+        pieces.append(_tier_land(gshhg, tier, ())[0])
+    for tier in REGION_TIERS:
+        holes = [d.box for d in DETAIL_TIERS if _inside(d.box, tier.box)]
+        piece, full[tier.name] = _tier_land(gshhg, tier, holes)
+        pieces.append(piece)
+    world = WORLD_TIERS[0]
+    everywhere: Box = (-180.0, -90.0, 180.0, 90.0)
+    source = (
+        gshhg.polygons(everywhere, min_area_km2=world.min_area_km2, repair=False),
+        gshhg.polygons(
+            everywhere, level=LAKE, min_area_km2=world.lake_min_area_km2, repair=False
+        ),
+    )
+    for tier in WORLD_TIERS:
+        holes = [r.box for r in REGION_TIERS]
+        pieces.append(_tier_land(gshhg, tier, holes, source)[0])
+    land = _polygonal(shapely.union_all(pieces))
+    if not land.is_valid:
+        land = _polygonal(shapely.make_valid(land))
+    tiers = BASEMAP_TIERS
+    out = Output(
+        "basemap-land.geojson",
+        "land for the map's own basemap: GSHHG land (level 1) minus large lakes "
+        "(level 2), simplified for display, in nested boxes of decreasing detail",
+        land,
+        ["gshhg"],
+        {
+            "tiers": [t.describe() for t in tiers],
+            "tier_rule": "a point takes the first tier (in this order) whose box "
+            "holds it",
+            "tolerance_rule": "within a tier every drawn coast lies within "
+            "tolerance_m (geodesic) of GSHHG's coast of the polygons kept, and "
+            "every such GSHHG coast within tolerance_m of the drawn one "
+            "(Douglas-Peucker with simplify_tolerance_m in simplify_plane, where "
+            "lengths are never shorter than on the ground, plus the grid "
+            "snapping); islands under min_island_area_km2 are left out",
+            "levels": "GSHHG level 1 (land) minus level 2 (lakes); islands in "
+            "lakes (level 3) and Antarctica (levels 5, 6) are not drawn",
+            "method": "topology-preserving Douglas-Peucker (shapely.simplify) "
+            "for the detail and region tiers; for the coarse world tiers plain "
+            "Douglas-Peucker, lakes simplified on their own, then "
+            "shapely.make_valid",
+        },
+        extra=_tier_properties(tiers),
+        grid_deg=BASEMAP_GRID_DEG,
+        common=BASEMAP_COMMON,
+    )
+    return out, full
+
+
+def _tier_properties(tiers: Sequence[Tier]) -> dict[str, Any]:
+    """Feature properties that let a reader tell the tolerance at a point."""
+    return {
+        "tolerance_m": max(t.tolerance_m for t in tiers),
+        "tiers": [
+            {"name": t.name, "box": list(t.box), "tolerance_m": t.tolerance_m}
+            for t in tiers
+        ],
+    }
+
+
+def _shared_edges(
+    osm: OsmBorders, land: MultiPolygon, region: Tier
+) -> tuple[BaseGeometry, list[str]]:
+    """Land borders in a region: edges of OSM country polygons on GSHHG land.
+
+    OSM's country polygons reach out to the territorial-sea limit, so on land
+    their edges are land borders. An edge segment counts when its midpoint lies
+    within :data:`SHARED_EDGE_M` (in the region's plane, so at most that on the
+    ground) of another country's polygon; its part on GSHHG land is kept. Each
+    border is taken once, from the country whose code sorts first.
+    """
+    pad = _pad(region.box, BORDER_READ_PAD_DEG)
+    polys = {c: osm.country_in(c, pad) for c in osm.codes_in(region.box)}
+    polys = {c: g for c, g in polys.items() if not g.is_empty}
+    flat = {c: _project(g, region.plane()) for c, g in polys.items()}
+    for g in flat.values():
+        shapely.prepare(g)
+    shapely.prepare(land)
+    kept: list[LineString] = []
+    pairs: set[str] = set()
+    for code in sorted(polys):
+        rings = shapely.get_rings(np.array(list(polys[code].geoms)))
+        for ring in rings:
+            xy = shapely.get_coordinates(ring)
+            segs = np.stack([xy[:-1], xy[1:]], axis=1)
+            mid = segs.mean(axis=1)
+            at = shapely.contains_xy(land, xy[:, 0], xy[:, 1])
+            ends = at[:-1] & at[1:]
+            touch = at[:-1] | at[1:] | shapely.contains_xy(land, mid[:, 0], mid[:, 1])
+            if not touch.any():
+                continue
+            segs, mid, ends = segs[touch], mid[touch], ends[touch]
+            pts = shapely.points(
+                shapely.get_coordinates(
+                    _project(shapely.multipoints(mid), region.plane())
+                )
+            )
+            other = np.full(len(mid), "", dtype=object)
+            for nb in sorted(flat):
+                if nb == code:
+                    continue
+                near = (other == "") & shapely.dwithin(flat[nb], pts, SHARED_EDGE_M)
+                other[near] = nb
+            take = np.array([o > code for o in other], dtype=bool)
+            if not take.any():
+                continue
+            pairs.update(f"{code}-{o}" for o in set(other[take]))
+            kept.extend(shapely.linestrings(segs[take & ends]))
+            # Segments that leave the land: keep only their part on land.
+            for cut in shapely.intersection(
+                shapely.linestrings(segs[take & ~ends]), land
+            ):
+                kept.extend(
+                    g
+                    for g in getattr(cut, "geoms", [cut])
+                    if isinstance(g, LineString) and not g.is_empty
+                )
+    if not kept:
+        return MultiLineString(), []
+    lines = shapely.line_merge(MultiLineString(kept))
+    return lines, sorted(pairs)
+
+
+def _basemap_borders(osm: OsmBorders, full_land: dict[str, MultiPolygon]) -> Output:
+    """Land borders for display in the regions (none in the world tier)."""
+    parts: list[BaseGeometry] = []
+    pairs: dict[str, list[str]] = {}
+    for region in REGION_TIERS:
+        lines, pairs[region.name] = _shared_edges(osm, full_land[region.name], region)
+        details = [d for d in DETAIL_TIERS if _inside(d.box, region.box)]
+        parts.append(
+            _cut(_simplify_in_plane(lines, region), region, [d.box for d in details])
+        )
+        for d in details:
+            parts.append(_cut(_simplify_in_plane(lines, d), d, ()))
+    merged = shapely.line_merge(
+        MultiLineString(
+            [
+                g
+                for part in parts
+                for g in getattr(part, "geoms", [part])
+                if isinstance(g, LineString) and not g.is_empty
+            ]
+        )
+    )
+    tiers = [*DETAIL_TIERS, *REGION_TIERS]
+    return Output(
+        "basemap-borders.geojson",
+        "land borders for the map's own basemap: shared edges of the OSM country "
+        "polygons on GSHHG land, simplified for display, in the regions only",
+        merged,
+        ["gshhg", "osm"],
+        {
+            "tiers": [t.describe() for t in tiers],
+            "country_pairs": pairs,
+            "shared_edge_tolerance_m": SHARED_EDGE_M,
+            "on_land_rule": "an edge segment of an OSM country polygon whose "
+            "midpoint lies within shared_edge_tolerance_m of another country's "
+            "polygon is a border; its part on GSHHG land (level 1, full "
+            "resolution) is a land border; each taken once, from the country "
+            "whose code sorts first",
+            "tolerance_rule": "within a tier every drawn border lies within "
+            "tolerance_m (geodesic) of the OSM edge and vice versa",
+        },
+        extra=_tier_properties(tiers),
+        grid_deg=BASEMAP_GRID_DEG,
+        common=BASEMAP_COMMON,
+    )
 
 
 def build(out_dir: Path, osm_path: Path) -> dict[str, Any]:
@@ -577,17 +1010,32 @@ def build(out_dir: Path, osm_path: Path) -> dict[str, Any]:
         )
     )
 
+    # --- display basemap: land, coasts and land borders ----------------------------
+    land_out, full_land = _basemap_land(gshhg)
+    outputs.append(land_out)
+    _log(f"basemap land done ({time.monotonic() - t0:.1f} s)")
+    outputs.append(_basemap_borders(osm, full_land))
+    _log(f"basemap borders done ({time.monotonic() - t0:.1f} s)")
+
     # --- write ---------------------------------------------------------------------
     manifest_outputs = []
     for out in outputs:
-        geom = _snap(out.geometry)
+        geom = _snap(out.geometry, out.grid_deg)
         props: dict[str, Any] = {
             "what": out.what,
             "licence": out.licence,
             "attribution": out.attribution,
+            **out.extra,
         }
         if out.zone:
             props["zone"] = out.zone
+        common = out.common
+        if common is None:
+            common = {
+                "buffer_max_error_m": BUFFER_MAX_ERROR_M,
+                "coordinate_grid_deg": GRID_DEG,
+                "simplification": "none (vertices as derived, snapped to the grid)",
+            }
         data = _geojson_bytes(geom, props)
         _write_atomic(out_dir / out.file, data)
         manifest_outputs.append(
@@ -601,12 +1049,7 @@ def build(out_dir: Path, osm_path: Path) -> dict[str, Any]:
                 "sha256": _sha256(data),
                 "inputs": sorted(out.inputs),
                 "licence": out.licence,
-                "parameters": {
-                    **out.parameters,
-                    "buffer_max_error_m": BUFFER_MAX_ERROR_M,
-                    "coordinate_grid_deg": GRID_DEG,
-                    "simplification": "none (vertices as derived, snapped to the grid)",
-                },
+                "parameters": {**out.parameters, **common},
             }
         )
 
