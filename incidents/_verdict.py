@@ -514,8 +514,12 @@ def assess(
             else:
                 out.append(_distance(check, incident, landmarks))
         results.append(ClaimVerdict(claim, tuple(out)))
+    batch = _point_zones(
+        [p for p in incident.positions if not p.is_line], incident, catalogue
+    )
     positions = tuple(
-        _position_zones(p, incident, catalogue) for p in incident.positions
+        batch[p.id] if p.id in batch else _position_zones(p, incident, catalogue)
+        for p in incident.positions
     )
     return Assessment(
         incident,
@@ -565,6 +569,44 @@ def _conflicts(results: Sequence[ClaimVerdict]) -> Iterator[Conflict]:
                         f"{_fmt_m(rb.margin_m)} outside it (full uncertainties "
                         "included): at most one account can be true",
                     )
+
+
+def _point_zones(
+    points: Sequence[Position], incident: Incident, catalogue: ZoneCatalogue
+) -> dict[str, PositionZones]:
+    """:func:`_position_zones` for many point positions at once (same answers).
+
+    Statuses come from one array check (the grid index); exact distances are
+    computed, vectorised, only for the versions a position is not outside of.
+    """
+    from airmap.layers import Membership, Status
+
+    if not points:
+        return {}
+    whens = [p.at or incident.window.start for p in points]
+    lon = np.array([p.lon for p in points])
+    lat = np.array([p.lat for p in points])
+    unc = np.array([p.uncertainty_m for p in points])
+    t = np.array(
+        [w.astimezone(dt.UTC).replace(tzinfo=None) for w in whens],
+        dtype="datetime64[ns]",
+    )
+    arr = catalogue.check(lon, lat, t, uncertainty_m=unc)
+    found: list[list[Membership]] = [[] for _ in points]
+    for row, v in enumerate(arr.versions):
+        st = arr.status[row]
+        idx = np.flatnonzero((st != Status.OUTSIDE) & (st != Status.NOT_IN_FORCE))
+        if not idx.size:
+            continue
+        d = catalogue.boundary(v).distance_m(lon[idx], lat[idx])
+        cov = arr.covers[row, idx]
+        for i, di, ci in zip(idx.tolist(), d.tolist(), cov.tolist(), strict=True):
+            found[i].append(Membership(v, Status(int(st[i])), -di if ci else di))
+    out = {}
+    for p, when, ms in zip(points, whens, found, strict=True):
+        ms.sort(key=lambda mb: mb.distance_to_edge_m)
+        out[p.id] = PositionZones(p, when, tuple(ms))
+    return out
 
 
 def _position_zones(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from airmap.geo import AirmapError, geodesic_circle
+from airmap.geo import AirmapError
 
 from ._escape import display_text, safe_url
 
@@ -88,6 +88,65 @@ def _when(t: dt.datetime, tz: Any) -> str:
 
 
 # ----------------------------------------------------------------------- zones
+
+
+def _basemap(m: folium.Map, *, online_tiles: bool) -> None:
+    """Our land and coast layer (GSHHG land, OSM land borders) drawn as vectors.
+
+    Shown by default; with online tiles it is offered unticked. It sits in a pane
+    of its own below every overlay, takes no clicks, and credits its sources in
+    the attribution control while shown.
+    """
+    from branca.element import Element
+
+    from airmap.layers import basemap
+
+    from ._vector import VectorFeature, VectorLayer
+
+    bm = basemap()
+    credit = (
+        "Land: GSHHG (LGPL-3.0+), borders: © OpenStreetMap contributors (ODbL)"
+        if bm.borders.geoms
+        else "Land: GSHHG (LGPL-3.0+)"
+    )
+    layer = VectorLayer(
+        name="Land and coast",
+        show=not online_tiles,
+        pane="airmapBasemap",
+        pane_z=250,
+        attribution=display_text(credit),
+    )
+    land_style = {
+        "color": "#8c8c8c",
+        "weight": 0.8,
+        "fillColor": "#f2efe6",
+        "fillOpacity": 1.0,
+        "interactive": False,
+        "pane": "airmapBasemap",
+    }
+    polygons = [
+        [tuple(np.asarray(r.coords).T[:2]) for r in (g.exterior, *g.interiors)]
+        for g in bm.land.geoms
+    ]
+    layer.add_feature(VectorFeature("polygon", polygons, land_style))
+    border_style = {
+        "color": "#7a7a7a",
+        "weight": 1.0,
+        "dashArray": "5 3",
+        "interactive": False,
+        "pane": "airmapBasemap",
+    }
+    lines = [tuple(np.asarray(g.coords).T[:2]) for g in bm.borders.geoms]
+    layer.add_feature(VectorFeature("line", lines, border_style))
+    layer.add_to(m)
+    if not online_tiles:  # the sea: a plain background where there are no tiles
+        root: Any = m.get_root()
+        root.header.add_child(
+            Element(
+                "<style>.leaflet-container.leaflet-container { background: #dfe9f0; }</style>"
+            ),
+            name="airmap_sea",
+        )
 
 
 def _zone_popup(v: ZoneVersion, sources: Any) -> str:
@@ -429,6 +488,7 @@ def incident_map(
         tiles="OpenStreetMap" if tiles == "osm" else None,
         control_scale=True,
     )
+    _basemap(m, online_tiles=tiles == "osm")
     sources = cat.sources or zones.sources
     drawn = _zone_layers(m, versions, sources)
     references = _reference_lines(m, zones, sources)
@@ -605,15 +665,18 @@ def _time_slider(
 
 def _bounds(chosen: Sequence[Incident]) -> list[list[float]] | None:
     """South-west and north-east corners around every position's uncertainty."""
+    from ._vector import circle_ring
+
     boxes = []
     for inc in chosen:
         for p in inc.positions:
-            geom = (
-                p.geometry
-                if p.is_ring
-                else geodesic_circle(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+            if p.is_ring:
+                boxes.append(p.geometry.bounds)
+                continue
+            x, y = circle_ring(p.lon, p.lat, max(p.uncertainty_m, 1.0))
+            boxes.append(
+                (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
             )
-            boxes.append(geom.bounds)
     if not boxes:
         return None
     return [

@@ -42,6 +42,7 @@ _SCALE = 10**PRECISION
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _DASH = re.compile(r"[0-9]+(?: [0-9]+)*")
+_PANE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _CLASS = re.compile(r"[A-Za-z][A-Za-z0-9_ -]*")
 _STYLE_KEYS = {
     "color",
@@ -52,18 +53,27 @@ _STYLE_KEYS = {
     "dashArray",
     "className",
     "fill",
+    "interactive",
+    "pane",
 }
 
 
 def _zigzag_chars(values: np.ndarray[Any, np.dtype[np.int64]]) -> str:
-    out: list[str] = []
-    for v in values.tolist():
-        z = (v << 1) ^ (v >> 63)
-        while z >= 0x20:
-            out.append(chr(((z & 0x1F) | 0x20) + 63))
-            z >>= 5
-        out.append(chr(z + 63))
-    return "".join(out)
+    """Zig-zag map each value and write it five bits a character (vectorised)."""
+    if not values.size:
+        return ""
+    v = values.astype(np.int64)
+    z = ((v << 1) ^ (v >> 63)).astype(np.uint64)
+    # up to 13 five-bit chunks per 64-bit value; chunk k exists if k == 0 or z >= 32**k
+    k = np.arange(13, dtype=np.uint64)
+    shifts = np.uint64(5) * k
+    chunks = (z[:, None] >> shifts[None, :]) & np.uint64(31)
+    limits = np.left_shift(np.uint64(1), np.minimum(shifts, np.uint64(63)))
+    present = (z[:, None] >= limits[None, :]) | (k[None, :] == 0)
+    more = np.zeros_like(present)
+    more[:, :-1] = present[:, 1:]
+    codes = chunks + np.where(more, np.uint64(32), np.uint64(0)) + np.uint64(63)
+    return codes[present].astype(np.uint8).tobytes().decode("ascii")
 
 
 def encode_coords(
@@ -229,7 +239,14 @@ _CSS = """
 _TEMPLATE = Template(
     """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = airmapVector.build({{ this.payload() }}, L.featureGroup());
+{%- if this.pane %}
+if (!{{ this._parent.get_name() }}.getPane("{{ this.pane }}")) {
+  var pane = {{ this._parent.get_name() }}.createPane("{{ this.pane }}");
+  pane.style.zIndex = {{ this.pane_z }};
+}
+{%- endif %}
+var {{ this.get_name() }} = airmapVector.build(
+  {{ this.payload() }}, L.featureGroup([], {{ this.group_options() }}));
 {%- if this.show %}
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 {%- endif %}
@@ -255,10 +272,22 @@ class VectorLayer(Layer):
         overlay: bool = True,
         control: bool = True,
         show: bool = True,
+        pane: str | None = None,
+        pane_z: int = 350,
+        attribution: str = "",
     ) -> None:
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "VectorLayer"
+        if pane is not None and not _PANE.fullmatch(pane):
+            raise ValueError(f"pane {pane!r} is not a plain name")
+        #: A map pane of its own (created on the parent map at z-index `pane_z`),
+        #: e.g. to keep a basemap under every overlay whatever the toggling order.
+        self.pane = pane
+        self.pane_z = int(pane_z)
+        #: Safe HTML for Leaflet's attribution control while the layer is shown.
+        self.attribution = attribution
         self.features: list[VectorFeature] = []
+        self._data: dict[str, Any] | None = None
         for f in features:
             self.add_feature(f)
 
@@ -271,10 +300,19 @@ class VectorLayer(Layer):
             )
         _check_style(feature.style, where)
         self.features.append(feature)
+        self._data = None
 
     @property
     def data(self) -> dict[str, Any]:
-        """The payload (also what :func:`~airmap.maps._map.stable_ids` hashes)."""
+        """The payload (also what :func:`~airmap.maps._map.stable_ids` hashes).
+
+        Built once, and again only after :meth:`add_feature`.
+        """
+        if self._data is None:
+            self._data = self._build_data()
+        return self._data
+
+    def _build_data(self) -> dict[str, Any]:
         strings: dict[str, int] = {}
         styles: dict[str, int] = {}
         style_list: list[Mapping[str, Any]] = []
@@ -322,21 +360,45 @@ class VectorLayer(Layer):
             "features": out,
         }
 
+    def group_options(self) -> str:
+        """Options of the Leaflet feature group, as script-safe JSON."""
+        return script_json(
+            {"attribution": self.attribution} if self.attribution else {}
+        )
+
     def payload(self) -> str:
         """The payload as script-safe JSON."""
         return script_json(self.data)
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
-        """Add the shared decoder script and style once, then the layer's script."""
+        """Add the shared decoder script and style once, then the layer's script.
+
+        The script goes in as plain text: branca would compile a rendered script
+        block as a Jinja template again, which costs about a second for
+        megabytes of payload and is exactly what the data must never meet.
+        """
         figure = self.get_root()
-        if isinstance(figure, Figure):
-            figure.header.add_child(
-                Element(f"<style>{_CSS}</style>"), name="airmap_vector_css"
-            )
-            figure.header.add_child(
-                Element(f"<script>{_JS}</script>"), name="airmap_vector_js"
-            )
-        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        if not isinstance(figure, Figure):
+            raise ValueError("a VectorLayer can only be rendered inside a Figure")
+        figure.header.add_child(
+            Element(f"<style>{_CSS}</style>"), name="airmap_vector_css"
+        )
+        figure.header.add_child(
+            Element(f"<script>{_JS}</script>"), name="airmap_vector_js"
+        )
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+
+
+class _Raw(Element):
+    """Text put on the page as it is (never compiled as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.text = str(text)
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
 
 
 def _check_style(style: Mapping[str, Any], where: str) -> None:
@@ -355,6 +417,10 @@ def _check_style(style: Mapping[str, Any], where: str) -> None:
             raise ValueError(
                 f"{where}: dashArray must be numbers and spaces, not {v!r}"
             )
+        if k in ("fill", "interactive") and not isinstance(v, bool):
+            raise ValueError(f"{where}: {k} must be true or false, not {v!r}")
+        if k == "pane" and not (isinstance(v, str) and _PANE.fullmatch(v)):
+            raise ValueError(f"{where}: pane {v!r} is not a plain name")
         if k == "className" and not (isinstance(v, str) and _CLASS.fullmatch(v)):
             raise ValueError(f"{where}: className {v!r} is not a plain class list")
         if k in ("weight", "opacity", "fillOpacity") and not (

@@ -340,3 +340,24 @@ def test_every_seeded_claim_has_a_verdict_and_sources(cat: IncidentCatalogue) ->
                 assert r.detail
             n += 1
     assert n > 50
+
+
+def test_batched_position_zones_equal_one_by_one() -> None:
+    """assess() checks an incident's point positions in one array call: same answers."""
+    from airmap.incidents import IncidentCatalogue
+    from airmap.incidents._verdict import _position_zones
+
+    cat = IncidentCatalogue.default()
+    n = 0
+    for inc in cat:
+        a = cat.assess(inc.id)
+        for pz in a.positions:
+            one = _position_zones(pz.position, inc, cat.zones)
+            assert pz.when == one.when
+            assert [(m.zone_version.key, m.status) for m in pz.memberships] == [
+                (m.zone_version.key, m.status) for m in one.memberships
+            ]
+            for m, o in zip(pz.memberships, one.memberships, strict=True):
+                assert abs(m.distance_to_edge_m - o.distance_to_edge_m) < 1e-6
+            n += 1
+    assert n > 20

@@ -58,18 +58,34 @@ def test_default_map_in_chromium(offline: OfflinePage, tmp_path: Path) -> None:
 
     # every layer-control label
     control = page.locator(".leaflet-control-layers").text_content() or ""
-    for label in [*ZONE_GROUPS, "Reference lines", "Incidents", "Tracks"]:
+    for label in [
+        "Land and coast",
+        *ZONE_GROUPS,
+        "Reference lines",
+        "Incidents",
+        "Tracks",
+    ]:
         assert label in control, (label, control)
 
     # a popup's text after a real click on a position (the Su-24 wreck estimate)
     x, y = page.evaluate(CENTRE_OF, [mp, "crash-site-yamadi", 11])
-    page.wait_for_timeout(100)
+    # wait until the redrawn position is what the pointer would hit there
+    page.wait_for_function(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return !!e && e.classList.contains('airmap-position'); }",
+        arg=[x, y],
+        timeout=10_000,
+    )
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
     text = popup.inner_text()
-    assert "Su-24M wreck near Yamadi" in text, text
-    assert "± 8,000 m" in text
+    # the topmost position there (the wreck estimate, or a disc drawn over it)
+    su24 = cat.get("2015-11-24-su24")
+    shown = [p for p in su24.positions if text.startswith(p.label)]
+    assert shown, text
+    assert f"± {shown[0].uncertainty_m:,.0f} m" in text
+    assert "incident 2015-11-24-su24" in text
     assert "sources" in text
     hrefs = popup.locator("a").evaluate_all("els => els.map(a => a.href)")
     assert hrefs

@@ -90,6 +90,7 @@ def test_dokdo_map_in_the_browser(offline: OfflinePage, tmp_path: Path) -> None:
 
     labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [s.strip() for s in labels] == [
+        "Land and coast",
         "FIRs",
         "ADIZs",
         "Territorial airspace",
