@@ -73,7 +73,8 @@ def _zigzag_chars(values: np.ndarray[Any, np.dtype[np.int64]]) -> str:
     more = np.zeros_like(present)
     more[:, :-1] = present[:, 1:]
     codes = chunks + np.where(more, np.uint64(32), np.uint64(0)) + np.uint64(63)
-    return codes[present].astype(np.uint8).tobytes().decode("ascii")
+    text: str = codes[present].astype(np.uint8).tobytes().decode("ascii")
+    return text
 
 
 def encode_coords(
@@ -394,7 +395,7 @@ class _Raw(Element):
     """Text put on the page as it is (never compiled as a template)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self.text = str(text)
 
     def render(self, **kwargs: Any) -> str:
