@@ -20,6 +20,7 @@ can find it as they find folium ``GeoJson`` features.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -142,6 +143,7 @@ def circle_vertices(radius_m: float) -> int:
     return int(min(max(n, 24), 128))
 
 
+@functools.lru_cache(maxsize=65536)
 def circle_ring(
     lon: float, lat: float, radius_m: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +161,10 @@ def circle_ring(
     x = np.asarray(x, dtype=np.float64)
     x = lon + (x - lon + 180.0) % 360.0 - 180.0
     y = np.asarray(y, dtype=np.float64)
-    return np.append(x, x[0]), np.append(y, y[0])
+    rx, ry = np.append(x, x[0]), np.append(y, y[0])
+    rx.flags.writeable = False  # shared by the cache
+    ry.flags.writeable = False
+    return rx, ry
 
 
 @dataclass(frozen=True)
