@@ -145,7 +145,8 @@ def display_text(text: str) -> str:
     str
         HTML text content with no markup: ``& < > " '`` as in
         ``html.escape(text, quote=True)``, then backslash, backtick and dollar
-        sign as ``&#92;``, ``&#96;`` and ``&#36;``.
+        sign as ``&#92;``, ``&#96;`` and ``&#36;``, and braces as ``&#123;``
+        and ``&#125;`` (branca runs Jinja over rendered scripts a second time).
 
     Raises
     ------
@@ -177,7 +178,7 @@ def display_text(text: str) -> str:
     >>> display_text("<img src=x onerror=alert(1)>")
     '&lt;img src=x onerror=alert(1)&gt;'
     >>> display_text("${x} `y` C:\\users")
-    '&#36;{x} &#96;y&#96; C:&#92;users'
+    '&#36;&#123;x&#125; &#96;y&#96; C:&#92;users'
     >>> display_text("독도/竹島 \"Dokdo\" & 'Takeshima'")
     '독도/竹島 &quot;Dokdo&quot; &amp; &#x27;Takeshima&#x27;'
     >>> display_text("line 1\r\nline 2\x00")
@@ -223,7 +224,7 @@ def escape_properties(value: _T) -> _T:
     Examples
     --------
     >>> escape_properties({"name": "<b>A&B</b>", "n": 3, "tags": ["${x}", None]})
-    {'name': '&lt;b&gt;A&amp;B&lt;/b&gt;', 'n': 3, 'tags': ['&#36;{x}', None]}
+    {'name': '&lt;b&gt;A&amp;B&lt;/b&gt;', 'n': 3, 'tags': ['&#36;&#123;x&#125;', None]}
     """
     return cast(_T, _escape_walk(value, ()))
 
