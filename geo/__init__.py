@@ -25,6 +25,7 @@ from ._errors import (
     UnknownZoneError,
     ValidationError,
 )
+from ._files import replace_keeping_mode
 from ._geodesy import (
     FT,
     GEOD,
@@ -77,5 +78,6 @@ __all__ = [
     "parse_longitude",
     "parse_position",
     "reach_bucket_m",
+    "replace_keeping_mode",
     "signed_distance_m",
 ]

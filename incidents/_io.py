@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from airmap.geo import FT, CRSMismatchError, InputError, ParamEnum
+from airmap.geo import (
+    FT,
+    CRSMismatchError,
+    InputError,
+    ParamEnum,
+    replace_keeping_mode,
+)
 
 from ._track import Track, _fmt
 
@@ -1285,15 +1291,7 @@ def write_mfjson(tracks: Iterable[Track], path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        # mkstemp creates the file 0600; give it the mode a plain open() would
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except OSError:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        replace_keeping_mode(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -34,6 +34,8 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from airmap.geo import replace_keeping_mode
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -863,15 +865,7 @@ def atomic_path(target: str | Path) -> Iterator[IO[bytes]]:
             yield fh
         if target.is_dir():
             raise StreamError(f"{target}: cannot write: is a directory")
-        # mkstemp creates the file 0600; give it the mode a plain open() would
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except OSError:
-            mask = os.umask(0)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
+        replace_keeping_mode(tmp, target)
         ok = True
     finally:
         if not ok:

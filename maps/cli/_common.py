@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from airmap.geo import replace_keeping_mode
+
 __all__ = ["CLIError", "ExitStatus", "add_zones_option", "atomic_output", "parse_when"]
 
 
@@ -74,24 +76,12 @@ def atomic_output(path: str | Path, *, newline: str | None = "") -> Iterator[Tex
             yield fh
         if target.is_dir():
             raise CLIError(f"{target}: cannot write: is a directory")
-        # mkstemp creates the file 0600; give it the mode a plain open() would
-        os.chmod(tmp, plain_file_mode(target))
-        os.replace(tmp, target)
+        replace_keeping_mode(tmp, target)
         ok = True
     finally:
         if not ok:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-
-
-def plain_file_mode(target: Path) -> int:
-    """The mode of the file being replaced, or 0666 less the umask for a new one."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 def parse_when(text: str, *, what: str = "--when") -> dt.datetime:

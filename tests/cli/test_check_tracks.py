@@ -268,8 +268,9 @@ def test_track_options_with_a_position(
 def test_parquet_opensky_tracks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     times, lats = southbound()
     t0 = int(START.astype("datetime64[s]").astype(np.int64))
     seconds = [t0 + i * STEP_S for i in range(len(times))]
@@ -295,9 +296,10 @@ def test_parquet_opensky_tracks(
 def test_parquet_positions_without_tracks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     src = tmp_path / "positions.parquet"
     when = pd.to_datetime(["2019-07-23 09:09", "2019-07-23 09:09"]).tz_localize(
         "Asia/Seoul"
@@ -348,8 +350,9 @@ def test_parquet_positions_errors_name_rows(
     message: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     src = tmp_path / "positions.parquet"
     pq.write_table(pa.table(columns), src)
     out_path = tmp_path / "memberships.csv"

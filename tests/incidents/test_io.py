@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from airmap.geo import FT, CRSMismatchError, InputError
 from airmap.incidents import Track, TrackSet, read_tracks, write_mfjson
-
-pa = pytest.importorskip("pyarrow")
-pq = pytest.importorskip("pyarrow.parquet")
-pd = pytest.importorskip("pandas")
 
 T0 = 1563840540  # 2019-07-23T00:09:00Z in Unix seconds
 

@@ -583,7 +583,7 @@ def test_safe_url_on_hostile_text(text: str) -> None:
 
 
 def test_folium_pastes_escaped_text_unchanged() -> None:
-    folium = pytest.importorskip("folium")
+    import folium
     from folium.plugins import TimestampedGeoJson
 
     for original in PROBES:
