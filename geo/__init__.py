@@ -25,7 +25,7 @@ from ._errors import (
     UnknownZoneError,
     ValidationError,
 )
-from ._files import replace_keeping_mode
+from ._files import OutputPathError, atomic_path, replace_keeping_mode
 from ._geodesy import (
     FT,
     GEOD,
@@ -54,6 +54,7 @@ __all__ = [
     "GridIndex",
     "GridResult",
     "InputError",
+    "OutputPathError",
     "ParamEnum",
     "Position",
     "Problem",
@@ -63,6 +64,7 @@ __all__ = [
     "ValidationError",
     "Validity",
     "as_utc",
+    "atomic_path",
     "covers_xy",
     "densify",
     "distance_m",

@@ -19,6 +19,16 @@ import numpy as np
 from airmap.geo import AirmapError
 
 from ._escape import display_text, safe_url
+from ._style import (
+    KIND_COLOUR,
+    KIND_LABEL,
+    SIDE_COLOUR,
+    TAG_LABEL,
+    TAG_STYLE,
+    ZONE_GROUPS,
+    account_labels,
+    position_roles,
+)
 
 if TYPE_CHECKING:
     import folium
@@ -27,28 +37,6 @@ if TYPE_CHECKING:
     from airmap.layers import ZoneCatalogue, ZoneVersion
 
 __all__ = ["ZONE_GROUPS", "incident_map", "render_html", "stable_ids"]
-
-#: Layer-control groups of zone kinds, in display order.
-ZONE_GROUPS: dict[str, tuple[str, ...]] = {
-    # largest first, so that smaller zones are drawn (and clicked) on top
-    "FIRs": ("fir",),
-    "ADIZs": ("adiz",),
-    "Territorial airspace": ("territorial_airspace", "claimed_airspace"),
-}
-_KIND_COLOUR = {
-    "adiz": "#d95f02",
-    "territorial_airspace": "#1b9e77",
-    "claimed_airspace": "#66a61e",
-    "fir": "#7570b3",
-}
-#: How each position tag is drawn: outline dash pattern and fill opacity.
-_TAG_STYLE = {
-    "published": ("", 0.35),
-    "named_place": ("", 0.25),
-    "derived": ("6 4", 0.2),
-    "estimate": ("2 4", 0.12),
-}
-_SIDE_COLOUR = {"claim": "#c51b7d", "counter_claim": "#2166ac"}
 
 
 class MapError(AirmapError, ValueError):
@@ -189,7 +177,7 @@ def _zone_layers(
         group = next(
             g for g, kinds in ZONE_GROUPS.items() if v.zone.kind.value in kinds
         )
-        colour = _KIND_COLOUR.get(v.zone.kind.value, "#666666")
+        colour = KIND_COLOUR.get(v.zone.kind.value, "#666666")
         disputed = len(v.zone.claimants) > 1
         feature = {
             "type": "Feature",
@@ -289,53 +277,6 @@ def _position_rows(
     return rows
 
 
-def _position_roles(a: Assessment) -> dict[str, str]:
-    """Claim or counter-claim for each position: the role of its own state's claims.
-
-    A position takes the role of the claims by its state (``by``) that check it;
-    failing that, the role most of that state's claims have in this incident.
-    """
-    from collections import Counter
-
-    checked: dict[str, Counter[str]] = {}
-    overall: dict[str, Counter[str]] = {}
-    for cv in a.claims:
-        role = cv.claim.role.value
-        overall.setdefault(cv.claim.by, Counter())[role] += 1
-        for r in cv.results:
-            checked.setdefault(f"{cv.claim.by}/{r.check.subject}", Counter())[role] += 1
-    out = {}
-    for p in a.incident.positions:
-        votes = checked.get(f"{p.by}/{p.id}") or overall.get(p.by) or Counter()
-        out[p.id] = votes.most_common(1)[0][0] if votes else "claim"
-    return out
-
-
-def _account_labels(a: Assessment) -> dict[str, str]:
-    """One permanent label per state's account: position id -> ``"KOR account (claim)"``.
-
-    Labelled only where accounts disagree: a state's first position that one of
-    its own claims checks, when that claim declares a conflict (``conflicts_with``)
-    and at least two states' accounts are placed this way.
-    """
-    by_id = {p.id: p for p in a.incident.positions}
-    first: dict[str, tuple[str, str]] = {}
-    for cv in a.claims:
-        if not cv.claim.conflicts_with:
-            continue
-        for r in cv.results:
-            p = by_id.get(r.check.subject)
-            if p is None or p.by != cv.claim.by or p.by in first:
-                continue
-            role = (
-                "counter-claim" if cv.claim.role.value == "counter_claim" else "claim"
-            )
-            first[p.by] = (p.id, role)
-    if len(first) < 2:
-        return {}
-    return {pid: f"{by} account ({role})" for by, (pid, role) in first.items()}
-
-
 def _position_feature(
     p: Position, colour: str
 ) -> tuple[str, list[Any], dict[str, Any]]:
@@ -351,7 +292,7 @@ def _position_feature(
         )
         parts: list[Any] = [tuple(np.asarray(g.coords).T[:2]) for g in lines]
         return "line", parts, {"color": colour, "weight": 3, "dashArray": "12 6"}
-    dash, opacity = _TAG_STYLE.get(p.tag.value, ("", 0.2))
+    dash, opacity = TAG_STYLE.get(p.tag.value, ("", 0.2))
     ring = circle_ring(p.lon, p.lat, max(p.uncertainty_m, 1.0))
     style = {
         "color": colour,
@@ -376,12 +317,12 @@ def _incident_layers(
     tracks = folium.FeatureGroup(name="Tracks").add_to(m)
     for a in assessments:
         inc = a.incident
-        roles = _position_roles(a)
+        roles = position_roles(a)
         zones_of = {pz.position.id: pz for pz in a.positions}
-        labels = _account_labels(a)
+        labels = account_labels(a)
         incident_row = _p("incident", f"{inc.id}: {inc.title}")
         for p in inc.positions:
-            colour = _SIDE_COLOUR[roles.get(p.id, "claim")]
+            colour = SIDE_COLOUR[roles.get(p.id, "claim")]
             kind, parts, style = _position_feature(p, colour)
             account = f"{p.by} account · " if p.by else ""
             positions.add_feature(
@@ -505,20 +446,6 @@ def incident_map(
     return m
 
 
-_KIND_LABEL = {
-    "fir": "FIR",
-    "adiz": "ADIZ",
-    "territorial_airspace": "Territorial airspace",
-    "claimed_airspace": "Claimed airspace",
-}
-_TAG_LABEL = {
-    "published": "published coordinates",
-    "named_place": "named place",
-    "derived": "derived (bearing/distance)",
-    "estimate": "our estimate",
-}
-
-
 def _legend(
     m: folium.Map,
     drawn: Sequence[tuple[Any, ZoneVersion]],
@@ -531,7 +458,7 @@ def _legend(
     from ._legend import Legend, LegendEntry
 
     entries = []
-    for kind, colour in _KIND_COLOUR.items():
+    for kind, colour in KIND_COLOUR.items():
         for disputed in (False, True):
             layers = tuple(
                 layer
@@ -539,7 +466,7 @@ def _legend(
                 if v.zone.kind.value == kind and (len(v.zone.claimants) > 1) == disputed
             )
             if layers:
-                label = _KIND_LABEL.get(kind, kind)
+                label = KIND_LABEL.get(kind, kind)
                 entries.append(
                     LegendEntry(
                         label + (" (disputed)" if disputed else ""),
@@ -569,7 +496,7 @@ def _legend(
             entries.append(
                 LegendEntry(
                     "Claim: position ± uncertainty",
-                    _SIDE_COLOUR["claim"],
+                    SIDE_COLOUR["claim"],
                     "area",
                     None,
                     0.3,
@@ -581,7 +508,7 @@ def _legend(
             entries.append(
                 LegendEntry(
                     "Counter-claim: position ± uncertainty",
-                    _SIDE_COLOUR["counter_claim"],
+                    SIDE_COLOUR["counter_claim"],
                     "area",
                     None,
                     0.3,
@@ -590,10 +517,10 @@ def _legend(
                 )
             )
         for tag in sorted({p.tag.value for p in positions_all if not p.is_ring}):
-            dash, opacity = _TAG_STYLE.get(tag, ("", 0.2))
+            dash, opacity = TAG_STYLE.get(tag, ("", 0.2))
             entries.append(
                 LegendEntry(
-                    f"Outline: {_TAG_LABEL.get(tag, tag)}",
+                    f"Outline: {TAG_LABEL.get(tag, tag)}",
                     "#555555",
                     "area",
                     dash or None,

@@ -1,4 +1,4 @@
-"""The ``airmap`` command: ``check``, ``zones``, ``incidents``, ``map``.
+"""The ``airmap`` command: ``check``, ``zones``, ``incidents``, ``map``, ``export``, ``figure``.
 
 ``main(argv)`` returns an exit code (:class:`ExitStatus`); ``run()`` is the console
 script. Errors print one line on stderr, ``airmap: error: <file>:<line>: <field>:
@@ -19,7 +19,7 @@ __all__ = ["ExitStatus", "main", "run"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from . import _check, _incidents, _map, _zones
+    from . import _check, _export, _figure, _incidents, _map, _zones
 
     parser = argparse.ArgumentParser(
         prog="airmap",
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     _zones.add_parser(sub)
     _incidents.add_parser(sub)
     _map.add_parser(sub)
+    _export.add_parser(sub)
+    _figure.add_parser(sub)
     return parser
 
 
