@@ -6,6 +6,18 @@ May import every other ``airmap`` package. Folium-backed names are resolved lazi
 >>> from airmap.maps import incident_map, render_html
 >>> m = incident_map(incident_ids=["2019-07-23-dokdo"])  # doctest: +SKIP
 >>> html = render_html(m)  # self-contained: every asset inlined  # doctest: +SKIP
+
+Our layers in your own folium map (each takes ``m=`` and returns it)::
+
+    import folium
+    from airmap.maps import incident_layer, legend, save, zone_layer
+
+    m = folium.Map(location=[37.24, 131.87], zoom_start=8)
+    zone_layer(kinds=["adiz", "territorial_airspace"], m=m)
+    incident_layer(incident_ids=["2019-07-23-dokdo"], m=m)
+    legend(m=m)
+    folium.LayerControl().add_to(m)
+    save(m, "dokdo.html")  # scripts and styles inlined; your tiles stay online
 """
 
 from __future__ import annotations
@@ -16,6 +28,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._assets import AssetsMissingError, make_self_contained
     from ._escape import display_text, script_json
+    from ._layers import (
+        IncidentLayer,
+        LayerError,
+        ReferenceLayer,
+        TrackLayer,
+        ZoneLayer,
+        incident_layer,
+        legend,
+        reference_layer,
+        save,
+        track_layer,
+        zone_layer,
+    )
     from ._legend import Legend, LegendEntry, LegendError
     from ._map import ZONE_GROUPS, MapError, incident_map, render_html, stable_ids
     from ._measure import MeasureControl, MeasureError
@@ -23,6 +48,17 @@ if TYPE_CHECKING:
     from ._vector import VectorFeature, VectorLayer
 
 _LAZY = {
+    "IncidentLayer": "._layers",
+    "LayerError": "._layers",
+    "ReferenceLayer": "._layers",
+    "TrackLayer": "._layers",
+    "ZoneLayer": "._layers",
+    "incident_layer": "._layers",
+    "legend": "._layers",
+    "reference_layer": "._layers",
+    "save": "._layers",
+    "track_layer": "._layers",
+    "zone_layer": "._layers",
     "incident_map": "._map",
     "render_html": "._map",
     "stable_ids": "._map",
@@ -47,23 +83,34 @@ _LAZY = {
 __all__ = [
     "ZONE_GROUPS",
     "AssetsMissingError",
+    "IncidentLayer",
+    "LayerError",
     "Legend",
     "LegendEntry",
     "LegendError",
     "MapError",
     "MeasureControl",
     "MeasureError",
+    "ReferenceLayer",
     "TimeSlider",
     "TimeSliderError",
+    "TrackLayer",
     "VectorFeature",
     "VectorLayer",
+    "ZoneLayer",
     "display_text",
+    "incident_layer",
     "incident_map",
+    "legend",
     "make_self_contained",
+    "reference_layer",
     "render_html",
+    "save",
     "script_json",
     "slider_stops",
     "stable_ids",
+    "track_layer",
+    "zone_layer",
 ]
 
 

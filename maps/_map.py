@@ -11,30 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from airmap.geo import AirmapError
 
-from ._escape import display_text, safe_url
+from ._escape import display_text
 from ._style import (
-    KIND_COLOUR,
-    KIND_LABEL,
-    SIDE_COLOUR,
-    TAG_LABEL,
-    TAG_STYLE,
     ZONE_GROUPS,
-    account_labels,
-    position_roles,
 )
 
 if TYPE_CHECKING:
     import folium
 
-    from airmap.incidents import Assessment, Incident, IncidentCatalogue, Position
-    from airmap.layers import ZoneCatalogue, ZoneVersion
+    from airmap.incidents import Incident, IncidentCatalogue
+    from airmap.layers import ZoneVersion
 
 __all__ = ["ZONE_GROUPS", "incident_map", "render_html", "stable_ids"]
 
@@ -43,39 +36,7 @@ class MapError(AirmapError, ValueError):
     """A map cannot be built as asked (unknown incident, unknown zone kind, …)."""
 
 
-# ------------------------------------------------------------------ text pieces
-
-
-def _p(label: str, value: str) -> str:
-    return f"<b>{display_text(label)}</b> {display_text(value)}"
-
-
-def _links(ids: Iterable[str], sources: Any) -> str:
-    parts = []
-    for sid in ids:
-        src = sources.get(sid)
-        if src is None:
-            parts.append(display_text(sid))
-            continue
-        title = display_text(src.title)
-        url = safe_url(src.url)
-        conf = display_text(src.confidence.value)
-        if url is None:
-            parts.append(f"{title} ({conf})")
-        else:
-            parts.append(
-                f'<a href="{url}" target="_blank" rel="noopener noreferrer">'
-                f"{title}</a> ({conf})"
-            )
-    return "<br>".join(parts)
-
-
-def _when(t: dt.datetime, tz: Any) -> str:
-    loc = t.astimezone(tz)
-    return f"{t:%Y-%m-%d %H:%M:%S} UTC ({loc:%Y-%m-%d %H:%M:%S} {loc.tzname()})"
-
-
-# ----------------------------------------------------------------------- zones
+# ---------------------------------------------------------------------- basemap
 
 
 def _basemap(m: folium.Map, *, online_tiles: bool) -> None:
@@ -137,234 +98,6 @@ def _basemap(m: folium.Map, *, online_tiles: bool) -> None:
         )
 
 
-def _zone_popup(v: ZoneVersion, sources: Any) -> str:
-    z = v.zone
-    disputed = len(z.claimants) > 1
-    rows = [
-        f"<b>{display_text(z.name)}</b>",
-        _p("zone", v.key),
-        _p("kind", z.kind.value),
-        _p("declared by", z.declared_by),
-        _p("held by", z.holder or "—"),
-        _p("claimed by", ", ".join(z.claimants) + (" (DISPUTED)" if disputed else "")),
-        _p("in force", str(v.validity)),
-        _p(
-            "uncertainty",
-            f"± {v.uncertainty_m:,.0f} m; confidence {v.confidence.value}",
-        ),
-        _p("derivation", v.derivation),
-    ]
-    if v.partial:
-        rows.append(_p("partial", "only part of this zone is known"))
-    rows.append("<b>sources</b><br>" + _links(v.sources or z.sources, sources))
-    return "<br>".join(rows)
-
-
-def _zone_layers(
-    m: folium.Map, versions: Sequence[ZoneVersion], sources: Any
-) -> list[tuple[Any, ZoneVersion]]:
-    import folium
-
-    groups: dict[str, folium.FeatureGroup] = {}
-    for group, kinds in ZONE_GROUPS.items():
-        if any(v.zone.kind.value in kinds for v in versions):
-            groups[group] = folium.FeatureGroup(name=group)
-            groups[group].add_to(m)
-    drawn: list[tuple[Any, ZoneVersion]] = []
-    for v in versions:
-        if not v.is_area:
-            continue
-        group = next(
-            g for g, kinds in ZONE_GROUPS.items() if v.zone.kind.value in kinds
-        )
-        colour = KIND_COLOUR.get(v.zone.kind.value, "#666666")
-        disputed = len(v.zone.claimants) > 1
-        feature = {
-            "type": "Feature",
-            "geometry": v.__geo_interface__["geometry"],
-            "properties": {"key": v.key, "disputed": disputed},
-        }
-        style = {
-            "color": colour,
-            "weight": 3 if disputed else 2,
-            "fillColor": colour,
-            "fillOpacity": 0.08,
-            "dashArray": "10 6" if disputed else None,
-            "className": "airmap-zone" + (" airmap-disputed" if disputed else ""),
-        }
-        layer = folium.GeoJson(
-            feature,
-            name=v.key,
-            style_function=lambda _f, s=style: s,
-            tooltip=folium.Tooltip(display_text(f"{v.zone.name} ({v.key})")),
-        ).add_to(groups[group])
-        folium.Popup(_zone_popup(v, sources), max_width=420).add_to(layer)
-        drawn.append((layer, v))
-    return drawn
-
-
-def _reference_lines(m: folium.Map, zones: ZoneCatalogue, sources: Any) -> Any:
-    import folium
-
-    lines = zones.reference_lines
-    if not lines:
-        return None
-    group = folium.FeatureGroup(name="Reference lines").add_to(m)
-    for ln in lines:
-        popup = "<br>".join(
-            [
-                f"<b>{display_text(ln.name)}</b>",
-                _p("line", ln.id),
-                _p("declared by", ln.declared_by),
-                "<b>sources</b><br>" + _links(ln.sources, sources),
-            ]
-        )
-        layer = folium.GeoJson(
-            {"type": "Feature", "geometry": _geom(ln.geometry), "properties": {}},
-            style_function=lambda _f: {
-                "color": "#444444",
-                "weight": 2,
-                "dashArray": "4 4",
-            },
-            tooltip=folium.Tooltip(display_text(ln.name)),
-        ).add_to(group)
-        folium.Popup(popup, max_width=420).add_to(layer)
-    return group
-
-
-def _geom(geometry: Any) -> dict[str, Any]:
-    from shapely.geometry import mapping
-
-    return dict(mapping(geometry))
-
-
-# ------------------------------------------------------------------- incidents
-
-
-def _position_rows(
-    p: Position, a: Assessment, pz: Any, sources: Any, incident_row: str
-) -> list[str]:
-    """Popup rows of one position: what, whose account, zones, verdicts, sources."""
-    inc = a.incident
-    rows = [
-        f"<b>{display_text(p.label)}</b>",
-        incident_row,
-        _p(
-            "position",
-            f"{p.id} [{p.tag.value}]" + (f", account of {p.by}" if p.by else ""),
-        ),
-        _p("uncertainty", f"± {p.uncertainty_m:,.0f} m"),
-        _p("how", p.derivation),
-    ]
-    if p.at is not None:
-        rows.append(_p("time", _when(p.at, inc.window.tz)))
-    zones = [
-        f"{m.zone_version.key}: {m.status.label}, claimed by {', '.join(m.claimants)}"
-        + (f", held by {m.holder}" if m.holder else "")
-        for m in pz.memberships
-    ]
-    rows.append(_p("zones", "; ".join(zones) or "none of the catalogue's zones"))
-    for cv in a.claims:
-        for r in cv.results:
-            if r.check.subject == p.id:
-                rows.append(
-                    _p(
-                        f"{cv.claim.by} {cv.claim.role.value} {cv.claim.id}:",
-                        f"{cv.claim.says} — computed: {r.verdict.label} ({r.detail})",
-                    )
-                )
-    rows.append("<b>sources</b><br>" + _links(p.sources, sources))
-    return rows
-
-
-def _position_feature(
-    p: Position, colour: str
-) -> tuple[str, list[Any], dict[str, Any]]:
-    """Kind, parts and style of a position drawn with its uncertainty."""
-    from ._vector import circle_ring
-
-    if p.is_ring:
-        geom = p.geometry
-        lines = (
-            [geom]
-            if geom.geom_type == "LineString"
-            else list(getattr(geom, "geoms", ()))
-        )
-        parts: list[Any] = [tuple(np.asarray(g.coords).T[:2]) for g in lines]
-        return "line", parts, {"color": colour, "weight": 3, "dashArray": "12 6"}
-    dash, opacity = TAG_STYLE.get(p.tag.value, ("", 0.2))
-    ring = circle_ring(p.lon, p.lat, max(p.uncertainty_m, 1.0))
-    style = {
-        "color": colour,
-        "weight": 2,
-        "fillColor": colour,
-        "fillOpacity": opacity,
-        "dashArray": dash or None,
-        "className": f"airmap-position airmap-tag-{p.tag.value.replace('_', '-')}",
-    }
-    return "polygon", [[ring]], style
-
-
-def _incident_layers(
-    m: folium.Map, assessments: Sequence[Assessment], sources: Any
-) -> tuple[Any, Any]:
-    import folium
-
-    from ._vector import VectorFeature, VectorLayer
-
-    positions = VectorLayer(name="Incidents")
-    positions.add_to(m)
-    tracks = folium.FeatureGroup(name="Tracks").add_to(m)
-    for a in assessments:
-        inc = a.incident
-        roles = position_roles(a)
-        zones_of = {pz.position.id: pz for pz in a.positions}
-        labels = account_labels(a)
-        incident_row = _p("incident", f"{inc.id}: {inc.title}")
-        for p in inc.positions:
-            colour = SIDE_COLOUR[roles.get(p.id, "claim")]
-            kind, parts, style = _position_feature(p, colour)
-            account = f"{p.by} account · " if p.by else ""
-            positions.add_feature(
-                VectorFeature(
-                    kind=kind,
-                    parts=parts,
-                    style=style,
-                    tooltip=display_text(f"{account}{p.label} ({p.tag.value})"),
-                    popup=_position_rows(p, a, zones_of[p.id], sources, incident_row),
-                    label=display_text(labels[p.id]) if p.id in labels else "",
-                    properties={
-                        "incident": inc.id,
-                        "position": p.id,
-                        "tag": p.tag.value,
-                        "by": p.by,
-                    },
-                )
-            )
-        for ta in a.tracks:
-            t = ta.track
-            coords = [[float(y), float(x)] for x, y in zip(t.lon, t.lat, strict=True)]
-            text = "<br>".join(
-                [
-                    f"<b>{display_text(t.id)}</b>"
-                    + (" — HYPOTHESIS" if t.hypothesis else ""),
-                    _p("from", _when(t.start, a.incident.window.tz)),
-                    _p("to", _when(t.end, a.incident.window.tz)),
-                    _p("assumptions", t.hypothesis) if t.hypothesis else "",
-                    "<b>sources</b><br>" + _links(t.sources, sources),
-                ]
-            )
-            folium.PolyLine(  # type: ignore[no-untyped-call]
-                coords,
-                color="#000000",
-                weight=2,
-                dash_array="6 6" if t.hypothesis else None,
-                popup=folium.Popup(text, max_width=480),
-                tooltip=folium.Tooltip(display_text(t.id)),
-            ).add_to(tracks)
-    return positions, tracks
-
-
 # ------------------------------------------------------------------------- map
 
 
@@ -401,6 +134,13 @@ def incident_map(
 
     from airmap.incidents import IncidentCatalogue, UnknownIncidentError
 
+    from ._layers import (
+        incident_layer,
+        legend,
+        reference_layer,
+        track_layer,
+        zone_layer,
+    )
     from ._measure import MeasureControl
 
     cat = incidents if incidents is not None else IncidentCatalogue.default()
@@ -419,10 +159,6 @@ def incident_map(
         raise MapError(f"unknown tiles {tiles!r}; expected none or osm")
     if when is None and chosen:
         when = min(i.window.start for i in chosen)
-    # every version of the chosen kinds; the time slider shows those in force
-    versions = [v for z in zones for v in z.versions]
-    if kinds:
-        versions = [v for v in versions if v.zone.kind.value in kinds]
     m = folium.Map(
         location=_centre(chosen),
         zoom_start=8 if len(chosen) == 1 else 5,
@@ -430,131 +166,31 @@ def incident_map(
         control_scale=True,
     )
     _basemap(m, online_tiles=tiles == "osm")
-    sources = cat.sources or zones.sources
-    drawn = _zone_layers(m, versions, sources)
-    references = _reference_lines(m, zones, sources)
-    assessments = [cat.assess(i.id) for i in chosen]
-    positions, tracks = _incident_layers(m, assessments, sources)
+    # one layer per group of kinds, every version: the time slider shows those
+    # in force; largest first, so smaller zones are drawn (and clicked) on top
+    zone_layers = []
+    for group, group_kinds in ZONE_GROUPS.items():
+        present = [
+            k for k in group_kinds if k in known_kinds and (not kinds or k in kinds)
+        ]
+        if present:
+            layer = zone_layer(zones, when="all", kinds=present, name=group)
+            zone_layers.append(layer.add_to(m))
+    drawn = [pair for layer in zone_layers for pair in layer.drawn]
+    ours: list[Any] = list(zone_layers)
+    if zones.reference_lines:
+        ours.append(reference_layer(zones).add_to(m))
+    ours.append(incident_layer(cat, incident_ids=[i.id for i in chosen]).add_to(m))
+    ours.append(track_layer(cat, incident_ids=[i.id for i in chosen]).add_to(m))
     bounds = _bounds(chosen)
     if bounds is not None:
         m.fit_bounds(bounds)
     _time_slider(m, drawn, chosen, when)
     folium.LayerControl(collapsed=False).add_to(m)
-    _legend(m, drawn, references, positions, tracks, assessments)
+    legend(*ours, m=m)
     MeasureControl(position="topleft").add_to(m)
     stable_ids(m)
     return m
-
-
-def _legend(
-    m: folium.Map,
-    drawn: Sequence[tuple[Any, ZoneVersion]],
-    references: Any,
-    positions: Any,
-    tracks: Any,
-    assessments: Sequence[Assessment],
-) -> None:
-    """A legend whose entries follow their layers (layer control and time slider)."""
-    from ._legend import Legend, LegendEntry
-
-    entries = []
-    for kind, colour in KIND_COLOUR.items():
-        for disputed in (False, True):
-            layers = tuple(
-                layer
-                for layer, v in drawn
-                if v.zone.kind.value == kind and (len(v.zone.claimants) > 1) == disputed
-            )
-            if layers:
-                label = KIND_LABEL.get(kind, kind)
-                entries.append(
-                    LegendEntry(
-                        label + (" (disputed)" if disputed else ""),
-                        colour,
-                        "area",
-                        "10 6" if disputed else None,
-                        0.08,
-                        False,
-                        layers,
-                    )
-                )
-    if references is not None:
-        entries.append(
-            LegendEntry(
-                "Reference line", "#444444", "line", "4 4", 0.0, False, (references,)
-            )
-        )
-    positions_all = [p for a in assessments for p in a.incident.positions]
-    roles = {
-        cv.claim.role.value
-        for a in assessments
-        for cv in a.claims
-        if any(p.by == cv.claim.by for p in a.incident.positions)
-    }
-    if positions_all:
-        if "claim" in roles or not roles:
-            entries.append(
-                LegendEntry(
-                    "Claim: position ± uncertainty",
-                    SIDE_COLOUR["claim"],
-                    "area",
-                    None,
-                    0.3,
-                    False,
-                    (positions,),
-                )
-            )
-        if "counter_claim" in roles:
-            entries.append(
-                LegendEntry(
-                    "Counter-claim: position ± uncertainty",
-                    SIDE_COLOUR["counter_claim"],
-                    "area",
-                    None,
-                    0.3,
-                    False,
-                    (positions,),
-                )
-            )
-        for tag in sorted({p.tag.value for p in positions_all if not p.is_ring}):
-            dash, opacity = TAG_STYLE.get(tag, ("", 0.2))
-            entries.append(
-                LegendEntry(
-                    f"Outline: {TAG_LABEL.get(tag, tag)}",
-                    "#555555",
-                    "area",
-                    dash or None,
-                    opacity,
-                    False,
-                    (positions,),
-                )
-            )
-        if any(p.is_ring for p in positions_all):
-            entries.append(
-                LegendEntry(
-                    "Distance-only account (line of points)",
-                    "#555555",
-                    "line",
-                    "12 6",
-                    0.0,
-                    False,
-                    (positions,),
-                )
-            )
-    all_tracks = [ta.track for a in assessments for ta in a.tracks]
-    if any(not t.hypothesis for t in all_tracks):
-        entries.append(
-            LegendEntry(
-                "Track (observed)", "#000000", "line", None, 0.0, False, (tracks,)
-            )
-        )
-    if any(t.hypothesis for t in all_tracks):
-        entries.append(
-            LegendEntry(
-                "Track (hypothesis)", "#000000", "line", "6 6", 0.0, False, (tracks,)
-            )
-        )
-    Legend(entries).add_to(m)
 
 
 def _time_slider(
