@@ -210,12 +210,12 @@ class ZoneLayer(folium.FeatureGroup):
 
     def __init__(self, name: str, *, show: bool = True) -> None:
         super().__init__(name=name, show=show)
-        self.drawn: list[tuple[folium.GeoJson, ZoneVersion]] = []
+        self.drawn: list[tuple[Any, ZoneVersion]] = []
 
     @property
     def legend_entries(self) -> list[LegendEntry]:
         """Legend rows: kind × disputed, tied to their version layers."""
-        entries = []
+        entries: list[LegendEntry] = []
         for kind in (*KIND_COLOUR, *sorted({v.zone.kind.value for _, v in self.drawn})):
             for disputed in (False, True):
                 layers = tuple(
@@ -519,7 +519,7 @@ class IncidentLayer(VectorLayer):
             for cv in a.claims
             if any(p.by == cv.claim.by for p in a.incident.positions)
         }
-        entries = []
+        entries: list[LegendEntry] = []
         if "claim" in roles or not roles:
             entries.append(
                 LegendEntry(
@@ -647,7 +647,7 @@ class TrackLayer(folium.FeatureGroup):
     @property
     def legend_entries(self) -> list[LegendEntry]:
         """Rows for observed and hypothetical tracks, as drawn."""
-        entries = []
+        entries: list[LegendEntry] = []
         if any(not h for h in self.hypothesis):
             entries.append(
                 LegendEntry(
