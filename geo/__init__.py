@@ -4,6 +4,7 @@
 degrees, distances in metres (``_m``), nautical miles are 1852 m (``NM``).
 """
 
+from ._bbox import BBOX_FIELDS, BBoxError, check_bbox
 from ._buffer import geodesic_buffer, geodesic_circle
 from ._coords import Position, parse_latitude, parse_longitude, parse_position
 from ._densify import EdgeRule, densify
@@ -40,11 +41,13 @@ from ._membership import covers_xy, normalize_lon
 from ._values import AltitudeBand, Confidence, Source, Validity, as_utc
 
 __all__ = [
+    "BBOX_FIELDS",
     "FT",
     "GEOD",
     "NM",
     "AirmapError",
     "AltitudeBand",
+    "BBoxError",
     "BoundaryDistance",
     "CRSMismatchError",
     "Confidence",
@@ -65,6 +68,7 @@ __all__ = [
     "Validity",
     "as_utc",
     "atomic_path",
+    "check_bbox",
     "covers_xy",
     "densify",
     "distance_m",

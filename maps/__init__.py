@@ -18,6 +18,14 @@ Our layers in your own folium map (each takes ``m=`` and returns it)::
     legend(m=m)
     folium.LayerControl().add_to(m)
     save(m, "dokdo.html")  # scripts and styles inlined; your tiles stay online
+
+Exports and figures::
+
+    from airmap.maps import export, figure, save_figure
+
+    export("zones.gpkg", when=datetime(2019, 7, 23, tzinfo=UTC))  # or .geojson, .kml
+    fig = figure(incident_ids=["2019-07-23-dokdo"])  # a matplotlib Figure
+    save_figure(fig, "dokdo.svg")
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._assets import AssetsMissingError, make_self_contained
     from ._escape import display_text, script_json
+    from ._export import ExportError, export, export_features
+    from ._figure import FigureError, IncidentFigure, figure, save_figure
     from ._layers import (
         IncidentLayer,
         LayerError,
@@ -48,6 +58,13 @@ if TYPE_CHECKING:
     from ._vector import VectorFeature, VectorLayer
 
 _LAZY = {
+    "export": "._export",
+    "export_features": "._export",
+    "ExportError": "._export",
+    "figure": "._figure",
+    "save_figure": "._figure",
+    "FigureError": "._figure",
+    "IncidentFigure": "._figure",
     "IncidentLayer": "._layers",
     "LayerError": "._layers",
     "ReferenceLayer": "._layers",
@@ -83,6 +100,9 @@ _LAZY = {
 __all__ = [
     "ZONE_GROUPS",
     "AssetsMissingError",
+    "ExportError",
+    "FigureError",
+    "IncidentFigure",
     "IncidentLayer",
     "LayerError",
     "Legend",
@@ -99,6 +119,9 @@ __all__ = [
     "VectorLayer",
     "ZoneLayer",
     "display_text",
+    "export",
+    "export_features",
+    "figure",
     "incident_layer",
     "incident_map",
     "legend",
@@ -106,6 +129,7 @@ __all__ = [
     "reference_layer",
     "render_html",
     "save",
+    "save_figure",
     "script_json",
     "slider_stops",
     "stable_ids",

@@ -12,8 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._common import CLIError, ExitStatus, add_zones_option, atomic_output, parse_when
-from ._incidents import add_incidents_option
+from ._common import (
+    CLIError,
+    ExitStatus,
+    add_incidents_option,
+    add_zones_option,
+    atomic_output,
+    parse_when,
+)
 
 _LATLON_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*,\s*([-+]?\d+(?:\.\d*)?)\s*$")
 _TZ_RE = r"(?:[Zz]|[+-]\d{2}:?\d{2})$"

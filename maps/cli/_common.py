@@ -13,7 +13,19 @@ from typing import IO, Any, TextIO
 
 from airmap.geo import replace_keeping_mode
 
-__all__ = ["CLIError", "ExitStatus", "add_zones_option", "atomic_output", "parse_when"]
+__all__ = [
+    "CLIError",
+    "ExitStatus",
+    "add_catalogue_options",
+    "add_incident_option",
+    "add_incidents_option",
+    "add_kind_option",
+    "add_zones_option",
+    "atomic_output",
+    "load_incidents",
+    "parse_bbox",
+    "parse_when",
+]
 
 
 @enum.unique
@@ -46,6 +58,95 @@ def add_zones_option(parser: Any, dest: str = "zones") -> None:
         dest=dest,
         help="add a user zone file (repeatable)",
     )
+
+
+def add_incidents_option(parser: Any, dest: str = "incidents") -> None:
+    """Add ``--incidents FILE`` (repeatable): users' incident files joining the seeds."""
+    parser.add_argument(
+        "--incidents",
+        action="append",
+        default=[],
+        metavar="FILE",
+        dest=dest,
+        help="add a user incident file (TOML or JSON; repeatable)",
+    )
+
+
+def add_catalogue_options(parser: Any) -> None:
+    """Add ``--incidents FILE``, ``--zones FILE`` (repeatable) and ``--no-seeds``."""
+    add_incidents_option(parser)
+    add_zones_option(parser)
+    parser.add_argument(
+        "--no-seeds",
+        action="store_true",
+        help="only the --incidents files (the seeded zones stay loaded)",
+    )
+
+
+def add_incident_option(
+    parser: Any, help: str = "only this incident (repeatable; default: all)"
+) -> None:
+    """Add ``--incident ID`` (repeatable) as ``incident_ids``."""
+    parser.add_argument(
+        "--incident",
+        action="append",
+        default=[],
+        metavar="ID",
+        dest="incident_ids",
+        help=help,
+    )
+
+
+def add_kind_option(
+    parser: Any,
+    help: str = "only zones of this kind (adiz, territorial_airspace, fir, …; "
+    "repeatable)",
+) -> None:
+    """Add ``--kind KIND`` (repeatable) as ``kinds``."""
+    parser.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="KIND",
+        dest="kinds",
+        help=help,
+    )
+
+
+def load_incidents(args: Any) -> Any:
+    """The incident catalogue the options of :func:`add_catalogue_options` ask for.
+
+    The seeds alone (loaded once, cached) unless ``--incidents``, ``--zones`` or
+    ``--no-seeds`` is given.
+    """
+    from airmap.incidents import IncidentCatalogue
+    from airmap.layers import ZoneCatalogue
+
+    if not (args.incidents or args.zones or args.no_seeds):
+        return IncidentCatalogue.default()
+    zones = ZoneCatalogue.load(*args.zones) if args.zones else ZoneCatalogue.default()
+    return IncidentCatalogue.load(
+        *args.incidents, zones=zones, with_seeds=not args.no_seeds
+    )
+
+
+def parse_bbox(
+    text: str, *, antimeridian: bool = False
+) -> tuple[float, float, float, float]:
+    """Parse and check ``--bbox MINLON,MINLAT,MAXLON,MAXLAT`` (a usage error if bad)."""
+    from airmap.geo import BBOX_FIELDS, BBoxError, check_bbox
+
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 4:
+        raise CLIError(
+            f"--bbox: {text!r}: expected 4 numbers {','.join(BBOX_FIELDS)}, "
+            f"got {len(parts)}",
+            ExitStatus.USAGE,
+        )
+    try:
+        return check_bbox(parts, antimeridian=antimeridian)
+    except BBoxError as exc:
+        raise CLIError(f"--{exc}", ExitStatus.USAGE) from None
 
 
 @contextlib.contextmanager

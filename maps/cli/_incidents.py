@@ -10,19 +10,13 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-from ._common import CLIError, ExitStatus, add_zones_option
-
-
-def add_incidents_option(parser: Any, dest: str = "incidents") -> None:
-    """Add ``--incidents FILE`` (repeatable): users' incident files joining the seeds."""
-    parser.add_argument(
-        "--incidents",
-        action="append",
-        default=[],
-        metavar="FILE",
-        dest=dest,
-        help="add a user incident file (TOML or JSON; repeatable)",
-    )
+from ._common import (
+    CLIError,
+    ExitStatus,
+    add_catalogue_options,
+    add_zones_option,
+    load_incidents,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -55,26 +49,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _common_options(p: Any) -> None:
-    add_incidents_option(p)
-    add_zones_option(p)
-    p.add_argument(
-        "--no-seeds",
-        action="store_true",
-        help="only the --incidents files (the seeded zones stay loaded)",
-    )
+    add_catalogue_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
-
-
-def _catalogue(args: argparse.Namespace) -> Any:
-    from airmap.incidents import IncidentCatalogue
-    from airmap.layers import ZoneCatalogue
-
-    zones = ZoneCatalogue.load(*args.zones) if args.zones else ZoneCatalogue.default()
-    if not args.incidents and not args.no_seeds and not args.zones:
-        return IncidentCatalogue.default()
-    return IncidentCatalogue.load(
-        *args.incidents, zones=zones, with_seeds=not args.no_seeds
-    )
 
 
 # ------------------------------------------------------------------------ list
@@ -83,7 +59,7 @@ def _catalogue(args: argparse.Namespace) -> Any:
 def _list(args: argparse.Namespace) -> int:
     from airmap.incidents import Verdict
 
-    cat = _catalogue(args)
+    cat = load_incidents(args)
     out = sys.stdout
     rows = []
     for inc in cat:
@@ -173,7 +149,7 @@ def _wrap(text: str, indent: str, out: TextIO) -> None:
 def _show(args: argparse.Namespace) -> int:
     from airmap.incidents import UnknownIncidentError
 
-    cat = _catalogue(args)
+    cat = load_incidents(args)
     try:
         inc = cat.get(args.incident_id)
     except UnknownIncidentError as exc:

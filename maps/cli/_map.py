@@ -6,8 +6,15 @@ import argparse
 import sys
 from typing import Any
 
-from ._common import ExitStatus, add_zones_option, atomic_output, parse_when
-from ._incidents import add_incidents_option
+from ._common import (
+    ExitStatus,
+    add_catalogue_options,
+    add_incident_option,
+    add_kind_option,
+    atomic_output,
+    load_incidents,
+    parse_when,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -25,27 +32,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="HTML file to write"
     )
-    p.add_argument(
-        "--incident",
-        action="append",
-        default=[],
-        metavar="ID",
-        dest="incident_ids",
-        help="only this incident (repeatable; default: all)",
-    )
+    add_incident_option(p)
     p.add_argument(
         "--when",
         metavar="TIME",
         help="show the zone versions in force then (default: the first incident's start)",
     )
-    p.add_argument(
-        "--kind",
-        action="append",
-        default=[],
-        metavar="KIND",
-        dest="kinds",
-        help="only zones of this kind (adiz, territorial_airspace, fir, …; repeatable)",
-    )
+    add_kind_option(p)
     p.add_argument(
         "--tiles",
         choices=("none", "osm"),
@@ -53,31 +46,15 @@ def add_parser(sub: Any) -> None:
         help="none: no online tiles, the page needs no network (default); osm: add "
         "OpenStreetMap tiles, fetched when the page is viewed",
     )
-    add_incidents_option(p)
-    add_zones_option(p)
-    p.add_argument(
-        "--no-seeds",
-        action="store_true",
-        help="only the --incidents files (the seeded zones stay loaded)",
-    )
+    add_catalogue_options(p)
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from airmap.incidents import IncidentCatalogue
-    from airmap.layers import ZoneCatalogue
     from airmap.maps._map import incident_map, render_html
 
     when = parse_when(args.when) if args.when else None
-    if args.incidents or args.zones or args.no_seeds:
-        zones = (
-            ZoneCatalogue.load(*args.zones) if args.zones else ZoneCatalogue.default()
-        )
-        cat = IncidentCatalogue.load(
-            *args.incidents, zones=zones, with_seeds=not args.no_seeds
-        )
-    else:
-        cat = IncidentCatalogue.default()
+    cat = load_incidents(args)
     m = incident_map(
         cat,
         incident_ids=args.incident_ids or None,
