@@ -1598,8 +1598,13 @@ def figure(
 
     Examples
     --------
-    >>> fig = figure(incident_ids=["2019-07-23-dokdo"])  # doctest: +SKIP
-    >>> save_figure(fig, "dokdo.png")  # doctest: +SKIP
+    >>> fig = figure(incident_ids=["2019-07-23-dokdo"], size=(6, 4), dpi=50)
+    >>> fig.incident_ids, fig.get_size_inches().tolist()
+    (('2019-07-23-dokdo',), [6.0, 4.0])
+    >>> "kadiz@2013" in fig.zone_keys, "kadiz@1951" in fig.zone_keys
+    (True, False)
+
+    ``save_figure(fig, "dokdo.png")`` writes it (PNG or SVG by the suffix).
     """
     from airmap.incidents import IncidentCatalogue, UnknownIncidentError
 
