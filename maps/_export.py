@@ -600,25 +600,6 @@ def _reference_rows(
         )
 
 
-class _ClaimsOnly:
-    """The parts of an :class:`Assessment` that decide a position's side.
-
-    :func:`airmap.maps._style.position_roles` reads only the claims' checks,
-    never their verdicts, so the side is known without computing the geometry.
-    """
-
-    def __init__(self, incident: Incident) -> None:
-        from types import SimpleNamespace
-
-        self.incident = incident
-        self.claims = [
-            SimpleNamespace(
-                claim=c, results=[SimpleNamespace(check=k) for k in c.checks]
-            )
-            for c in incident.claims
-        ]
-
-
 def _verdict_texts(a: Assessment) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for cv in a.claims:
@@ -683,13 +664,8 @@ def _incident_rows(
             **base,
             **_source_fields(inc.sources, sources),
         )
-        if verdicts:
-            a = incidents.assess(inc.id)
-            roles = position_roles(a)
-            texts = _verdict_texts(a)
-        else:
-            roles = position_roles(_ClaimsOnly(inc))  # type: ignore[arg-type]
-            texts = {}
+        roles = position_roles(inc)
+        texts = _verdict_texts(incidents.assess(inc.id)) if verdicts else {}
         for p in inc.positions:
             span = (p.at, p.at) if p.at is not None else window
             row = _common(

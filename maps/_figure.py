@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
     from pyproj import Transformer
 
-    from airmap.incidents import Assessment, Incident, IncidentCatalogue
+    from airmap.incidents import Incident, IncidentCatalogue
     from airmap.layers import ZoneCatalogue, ZoneVersion
 
 __all__ = [
@@ -971,7 +971,7 @@ def _draw_references(
 
 
 def _draw_incidents(
-    ax: Axes, view: _View, assessments: Sequence[Assessment], drawn: _Drawn
+    ax: Axes, view: _View, incidents: Sequence[Incident], drawn: _Drawn
 ) -> list[_Label]:
     """Positions, lines of points and tracks; returns the account labels to place."""
     from matplotlib.lines import Line2D
@@ -983,10 +983,9 @@ def _draw_incidents(
     from ._vector import circle_ring
 
     labels: list[_Label] = []
-    for a in assessments:
-        inc = a.incident
-        roles = position_roles(a)
-        accounts = account_labels(a)
+    for inc in incidents:
+        roles = position_roles(inc)
+        accounts = account_labels(inc)
         # large discs first, so that small ones stay visible on top
         order = sorted(inc.positions, key=lambda p: (p.is_ring, -p.uncertainty_m, p.id))
         for k, p in enumerate(order):
@@ -1757,8 +1756,7 @@ def _draw(
     zone_paths = _draw_zones(ax, view, boxes, versions)
     drawn.zones = [v for v, _ in zone_paths]
     drawn.references = _draw_references(ax, view, boxes, zones, when)
-    assessments = [cat.assess(i.id) for i in chosen]
-    labels = _draw_incidents(ax, view, assessments, drawn)
+    labels = _draw_incidents(ax, view, chosen, drawn)
     _scale_bar(ax, view, fs_text)
     _north_arrow(ax, view, fs_text)
     _place_labels(ax, fig, view, labels, fs_text)

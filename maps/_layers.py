@@ -610,9 +610,9 @@ def incident_layer(
     layer.assessments = assessments
     for a in assessments:
         inc = a.incident
-        roles = position_roles(a)
+        roles = position_roles(inc)
         zones_of = {pz.position.id: pz for pz in a.positions}
-        labels = account_labels(a)
+        labels = account_labels(inc)
         incident_row = _p("incident", f"{inc.id}: {inc.title}")
         for p in inc.positions:
             colour = SIDE_COLOUR[roles.get(p.id, "claim")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from airmap.incidents import Assessment
+    from airmap.incidents import Incident
 
 __all__ = [
     "DISPUTED_DASH",
@@ -87,47 +87,47 @@ TAG_LABEL = {
 }
 
 
-def position_roles(a: Assessment) -> dict[str, str]:
+def position_roles(incident: Incident) -> dict[str, str]:
     """Claim or counter-claim for each position: the role of its own state's claims.
 
     A position takes the role of the claims by its state (``by``) that check it;
     failing that, the role most of that state's claims have in this incident.
+    Only the claims and their checks are read, never computed verdicts, so this
+    costs nothing.
     """
     from collections import Counter
 
     checked: dict[str, Counter[str]] = {}
     overall: dict[str, Counter[str]] = {}
-    for cv in a.claims:
-        role = cv.claim.role.value
-        overall.setdefault(cv.claim.by, Counter())[role] += 1
-        for r in cv.results:
-            checked.setdefault(f"{cv.claim.by}/{r.check.subject}", Counter())[role] += 1
+    for claim in incident.claims:
+        role = claim.role.value
+        overall.setdefault(claim.by, Counter())[role] += 1
+        for check in claim.checks:
+            checked.setdefault(f"{claim.by}/{check.subject}", Counter())[role] += 1
     out = {}
-    for p in a.incident.positions:
+    for p in incident.positions:
         votes = checked.get(f"{p.by}/{p.id}") or overall.get(p.by) or Counter()
         out[p.id] = votes.most_common(1)[0][0] if votes else "claim"
     return out
 
 
-def account_labels(a: Assessment) -> dict[str, str]:
+def account_labels(incident: Incident) -> dict[str, str]:
     """One permanent label per state's account: position id -> ``"KOR account (claim)"``.
 
     Labelled only where accounts disagree: a state's first position that one of
     its own claims checks, when that claim declares a conflict (``conflicts_with``)
     and at least two states' accounts are placed this way.
     """
-    by_id = {p.id: p for p in a.incident.positions}
+    by_id = {p.id: p for p in incident.positions}
     first: dict[str, tuple[str, str]] = {}
-    for cv in a.claims:
-        if not cv.claim.conflicts_with:
+    for claim in incident.claims:
+        if not claim.conflicts_with:
             continue
-        for r in cv.results:
-            p = by_id.get(r.check.subject)
-            if p is None or p.by != cv.claim.by or p.by in first:
+        for check in claim.checks:
+            p = by_id.get(check.subject)
+            if p is None or p.by != claim.by or p.by in first:
                 continue
-            role = (
-                "counter-claim" if cv.claim.role.value == "counter_claim" else "claim"
-            )
+            role = "counter-claim" if claim.role.value == "counter_claim" else "claim"
             first[p.by] = (p.id, role)
     if len(first) < 2:
         return {}
