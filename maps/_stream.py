@@ -24,7 +24,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -33,8 +32,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-
-from airmap.geo import replace_keeping_mode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -841,36 +838,16 @@ def atomic_path(target: str | Path) -> Iterator[IO[bytes]]:
     """A binary temporary file beside ``target``, moved into place on success.
 
     On any error (also Ctrl-C) the temporary file is removed and ``target`` is
-    left as it was.
+    left as it was (:func:`airmap.geo.atomic_path`).
     """
-    target = Path(target)
-    directory = target.parent if str(target.parent) else Path(".")
+    from airmap.geo import OutputPathError
+    from airmap.geo import atomic_path as atomic
+
     try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=directory
-        )
-    except FileNotFoundError:
-        raise StreamError(
-            f"{target}: cannot write: directory {directory} does not exist"
-        ) from None
-    except PermissionError:
-        raise StreamError(
-            f"{target}: cannot write: permission denied in {directory}"
-        ) from None
-    except OSError as exc:
-        raise StreamError(f"{target}: cannot write: {exc.strerror}") from None
-    ok = False
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic(target) as tmp, open(tmp, "wb") as fh:
             yield fh
-        if target.is_dir():
-            raise StreamError(f"{target}: cannot write: is a directory")
-        replace_keeping_mode(tmp, target)
-        ok = True
-    finally:
-        if not ok:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    except OutputPathError as exc:
+        raise StreamError(str(exc)) from None
 
 
 # ------------------------------------------------------------------- summary

@@ -5,13 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, TextIO
-
-from airmap.geo import replace_keeping_mode
 
 __all__ = [
     "CLIError",
@@ -151,38 +147,21 @@ def parse_bbox(
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path, *, newline: str | None = "") -> Iterator[TextIO]:
-    """Write to a temporary file beside ``path`` and move it into place on success.
+    """Write text to a temporary file beside ``path``; move it into place on success.
 
-    On any error the temporary file is removed and ``path`` is left as it was.
+    On any error the temporary file is removed and ``path`` is left as it was; a
+    target that cannot be written is a one-line :class:`CLIError`.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    from airmap.geo import OutputPathError, atomic_path
+
     try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=directory
-        )
-    except FileNotFoundError:
-        raise CLIError(
-            f"{target}: cannot write: directory {directory} does not exist"
-        ) from None
-    except PermissionError:
-        raise CLIError(
-            f"{target}: cannot write: permission denied in {directory}"
-        ) from None
-    except OSError as exc:
-        raise CLIError(f"{target}: cannot write: {exc.strerror}") from None
-    ok = False
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+        with (
+            atomic_path(path) as tmp,
+            open(tmp, "w", encoding="utf-8", newline=newline) as fh,
+        ):
             yield fh
-        if target.is_dir():
-            raise CLIError(f"{target}: cannot write: is a directory")
-        replace_keeping_mode(tmp, target)
-        ok = True
-    finally:
-        if not ok:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    except OutputPathError as exc:
+        raise CLIError(str(exc)) from None
 
 
 def parse_when(text: str, *, what: str = "--when") -> dt.datetime:
