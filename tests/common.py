@@ -14,6 +14,17 @@ from typing import Any
 import pytest
 
 
+def run_cli(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """Run ``airmap`` in-process: exit code, stdout and stderr."""
+    from airmap.maps.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def under_ci() -> bool:
     """Whether we run under CI, where a missing prerequisite must fail."""
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 A50_PASS_1 = "37.2416,132.0019"  # incidents.md T1 (lat,lon)
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_csv(path: Path, text: str) -> Path:

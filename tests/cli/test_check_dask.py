@@ -17,16 +17,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from airmap.geo import GEOD
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
 from tests.common import SQUARE, missing_prerequisite, write_user_zones, zone_feature
+from tests.common import run_cli as run
 
 T_2019 = 1563840540  # 2019-07-23T00:09:00Z
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def have_dask() -> bool:

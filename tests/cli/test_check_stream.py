@@ -17,17 +17,12 @@ import shapely
 
 from airmap.layers import ZoneCatalogue
 from airmap.maps import _stream
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 # 2019-07-23T00:09:00Z, the first A-50 pass over Dokdo
 T_2019 = 1563840540
 DOKDO = (132.0019, 37.2416)  # lon, lat: inside Dokdo's territorial airspace
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def only_these(directory: Path, *names: str) -> None:

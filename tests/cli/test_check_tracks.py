@@ -12,18 +12,13 @@ import pytest
 from airmap.geo import GEOD
 from airmap.incidents import Track, write_mfjson
 from airmap.layers import ZoneCatalogue
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 LON = 132.0019  # east of Dokdo, inside its 12 NM territorial airspace at 37.24°N
 START = np.datetime64("2019-07-23T00:05:00", "ns")
 SPEED_M_S = 200.0
 STEP_S = 10
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def southbound(n: int = 30) -> tuple[list[str], list[float]]:

@@ -10,16 +10,11 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
 from tests.common import ANTIMERIDIAN, SQUARE, write_user_zones, zone_feature
+from tests.common import run_cli as run
 
 DOKDO = "2019-07-23-dokdo"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def listing(directory: Path) -> list[str]:

@@ -10,15 +10,10 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 DOKDO = "2019-07-23-dokdo"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _hatay_shootdown_id(capsys: pytest.CaptureFixture[str]) -> str:

@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 from ..incidents.test_load import BAD_CASES, base_doc
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

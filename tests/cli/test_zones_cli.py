@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from airmap.maps.cli import ExitStatus, main
+from airmap.maps.cli import ExitStatus
 from tests.common import SQUARE, write_user_zones, zone_feature
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.common import run_cli as run
 
 
 def test_list_shows_versions_validity_claimants(

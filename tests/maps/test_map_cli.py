@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 
 from airmap.maps.assets import AssetResolver
-from airmap.maps.cli import ExitStatus, main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from airmap.maps.cli import ExitStatus
+from tests.common import run_cli as run
 
 
 def test_writes_a_self_contained_page(
